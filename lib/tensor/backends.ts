@@ -1,0 +1,72 @@
+import type { FloatArray, GemmBackend } from "./backend";
+import { loadNativeBackend } from "./native-backend";
+import { naiveBackend, portableBackend } from "./portable-gemm";
+
+/**
+ * Which matmul kernel runs. The fastest available is picked on first use (native BLAS when it was built,
+ * else the portable TypeScript kernel); TENSOR_BACKEND=native|portable|naive or setBackend() forces one.
+ * Results agree across backends to floating-point rounding; only speed differs.
+ */
+export type BackendName = "native" | "portable" | "naive";
+
+let active: GemmBackend | null = null;
+let announced = false;
+
+export function setBackend(name: BackendName): GemmBackend {
+  active = resolve(name);
+  return active;
+}
+
+export function getBackend(): GemmBackend {
+  if (active !== null) return active;
+  const forced = process.env.TENSOR_BACKEND;
+  const chosen: GemmBackend = forced ? resolve(forced) : (loadNativeBackend().backend ?? portableBackend);
+  active = chosen;
+  return chosen;
+}
+
+/** Name of the active matmul backend, e.g. "native (OpenBLAS)" or "portable (TypeScript)". */
+export function backendName(): string {
+  return getBackend().name;
+}
+
+/** Names of the backends this machine can run, fastest first. */
+export function availableBackends(): BackendName[] {
+  const names: BackendName[] = [];
+  if (loadNativeBackend().backend) names.push("native");
+  names.push("portable", "naive");
+  return names;
+}
+
+export function backendByName(name: BackendName): GemmBackend {
+  return resolve(name);
+}
+
+function resolve(name: string): GemmBackend {
+  switch (name) {
+    case "portable": return portableBackend;
+    case "naive": return naiveBackend;
+    case "native": {
+      const native = loadNativeBackend();
+      // `"reason" in` narrows even without strictNullChecks (tslab compiles lib/ that way).
+      if ("reason" in native) {
+        throw new Error(`the native matmul backend is not available: ${native.reason} (run \`npm run build:native\`)`);
+      }
+      return native.backend;
+    }
+    default:
+      throw new Error(`unknown matmul backend "${name}"; choose native, portable or naive`);
+  }
+}
+
+/** Run one gemm on the active backend; says once which backend that is (TENSOR_QUIET=1 silences it). */
+export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray,
+): void {
+  const backend = getBackend();
+  if (!announced) {
+    announced = true;
+    if (!process.env.TENSOR_QUIET) console.log(`[lib/tensor] matmul backend: ${backend.name}`);
+  }
+  backend.gemm(transA, transB, m, n, k, a, b, c);
+}

@@ -1,0 +1,22 @@
+/**
+ * lib/tensor: a small PyTorch-like tensor for the course notebooks.
+ *
+ *   import { tensor, zeros, randn, manualSeed } from "./lib/tensor";
+ *   manualSeed(0);
+ *   const scores = X.matmul(W);                   // [N, C]
+ *   const correct = scores.gather(1, y);          // [N]: scores[i, y[i]]
+ *   const margins = scores.sub(correct.unsqueeze(1)).add(1).clamp({ min: 0 });
+ *
+ * Methods mirror torch names (matmul, sum(dim, keepdim), max(dim) -> { values, indices }, gather, scatterAdd_,
+ * indexAdd_, clamp, argmax); a trailing underscore means in place. float64 is the default dtype.
+ */
+export { Tensor, cat, stack, where, matmul, type TensorLike, type ClampBounds } from "./tensor";
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, arange, eye, rand, randn, randint, randperm,
+  type CreateOptions,
+} from "./create";
+export { Generator, manualSeed, defaultGenerator } from "./random";
+export { type DType, DEFAULT_DTYPE } from "./dtype";
+export { backendName, setBackend, getBackend, availableBackends, type BackendName } from "./backends";
+export type { GemmBackend, FloatArray } from "./backend";
+export { saveTensors, loadTensors, encodeTensors, decodeTensors, type TensorFile } from "./io";

@@ -1,0 +1,140 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { FloatArray, GemmBackend } from "./backend";
+
+/**
+ * The native matmul backend: lib/native/build/Release/dlvr_blas.node, a Node-API addon (C) calling OpenBLAS's
+ * cblas_dgemm / cblas_sgemm on the typed arrays' memory. It is optional: build it with `npm run build:native`
+ * (needs a C compiler and libopenblas-dev). loadNativeBackend() never throws; when the addon is missing or cannot
+ * be loaded (e.g. under Node's permission model, which forbids addons) it returns the reason instead.
+ */
+
+/** Path of the built addon relative to the project root (see scripts/build-native.ts). */
+export const NATIVE_ADDON_PATH = path.join("lib", "native", "build", "Release", "dlvr_blas.node");
+
+/** What the addon exports (lib/native/src/blas_addon.c). */
+interface BlasAddon {
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
+  readonly config: string;
+  /** openblas_get_corename(), e.g. "SkylakeX". */
+  readonly coreName: string;
+}
+
+export interface NativeBackend extends GemmBackend {
+  /** OpenBLAS build string and CPU kernel, e.g. "OpenBLAS 0.3.21 ... SkylakeX MAX_THREADS=64". */
+  readonly blasConfig: string;
+  /** Absolute path of the loaded addon. */
+  readonly addonPath: string;
+}
+
+export type NativeLoadResult = { backend: NativeBackend } | { backend: null; reason: string };
+
+let cached: NativeLoadResult | null = null;
+let addon: BlasAddon | null = null;
+
+/** Loads the native backend once per process (later calls return the same result); never throws. */
+export function loadNativeBackend(): NativeLoadResult {
+  if (cached === null) {
+    try {
+      cached = load();
+    } catch (e) {
+      cached = { backend: null, reason: `unexpected error while loading the native addon: ${message(e)}` };
+    }
+  }
+  return cached;
+}
+
+/**
+ * Number of threads OpenBLAS uses for the native backend (default: OPENBLAS_NUM_THREADS or the CPU count).
+ * 1 avoids oversubscription when several processes run at once (e.g. a grader running jobs in parallel).
+ * Returns false (and does nothing) when the native backend is not available.
+ */
+export function setNativeThreads(n: number): boolean {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNativeThreads: n must be a positive integer, got ${n}`);
+  if (!loadNativeBackend().backend || addon === null) return false;
+  addon.setNumThreads(n);
+  return true;
+}
+
+/** OpenBLAS's current thread count, or null when the native backend is not available. */
+export function getNativeThreads(): number | null {
+  return loadNativeBackend().backend && addon !== null ? addon.getNumThreads() : null;
+}
+
+function load(): NativeLoadResult {
+  // Under Node's permission model (--experimental-permission in Node 20, --permission later) addons are refused
+  // unless explicitly allowed, and file lookups may be denied too.
+  const permission = (process as { permission?: unknown }).permission;
+  const restricted = permission !== undefined && permission !== null;
+  const file = findAddon();
+  if (file === null) {
+    return {
+      backend: null,
+      reason: restricted
+        ? "the Node permission model is enabled, which forbids native addons (and reading the addon file)"
+        : `native addon not built (${NATIVE_ADDON_PATH} not found; run \`npm run build:native\`)`,
+    };
+  }
+  let mod: BlasAddon;
+  try {
+    const m = { exports: {} as unknown };
+    process.dlopen(m, file);
+    mod = m.exports as BlasAddon;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "ERR_DLOPEN_DISABLED" || code === "ERR_ACCESS_DENIED" || restricted) {
+      return {
+        backend: null,
+        reason: `the Node permission model forbids native addons in this process (${String(code ?? message(e))})`,
+      };
+    }
+    return { backend: null, reason: `could not load ${file}: ${message(e)} (rebuild with \`npm run build:native\`)` };
+  }
+  if (typeof mod.gemm !== "function" || typeof mod.setNumThreads !== "function" || typeof mod.getNumThreads !== "function") {
+    return { backend: null, reason: `${file} is not the expected addon (no gemm/setNumThreads); rebuild with \`npm run build:native\`` };
+  }
+  addon = mod;
+  const gemm = mod.gemm;
+  const backend: NativeBackend = {
+    name: "native (OpenBLAS)",
+    blasConfig: typeof mod.config === "string" ? mod.config : "OpenBLAS",
+    addonPath: file,
+    gemm(transA, transB, m, n, k, a, b, c) {
+      gemm(transA, transB, m, n, k, a, b, c);
+    },
+  };
+  return { backend };
+}
+
+/** The addon next to this checkout: <root>/lib/native/build/..., found from this file, else from the cwd upwards. */
+function findAddon(): string | null {
+  const starts: string[] = [];
+  if (typeof __dirname === "string") starts.push(path.resolve(__dirname, "..", ".."));
+  starts.push(process.cwd());
+  for (const start of starts) {
+    let dir = start;
+    for (;;) {
+      const candidate = path.join(dir, NATIVE_ADDON_PATH);
+      if (exists(candidate)) return candidate;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return null;
+}
+
+function exists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm run notebook: Jupyter (Debian's /usr/bin/jupyter) opened in notebooks/, finding the project-local
+# "dlvr-tslab" kernel spec through JUPYTER_PATH. Extra arguments go to `jupyter notebook`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+node_modules/.bin/tsx scripts/install-kernel.ts >/dev/null  # in case setup was skipped
+export JUPYTER_PATH="$root/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+jupyter=/usr/bin/jupyter
+[[ -x "$jupyter" ]] || jupyter=jupyter
+extra=()
+[[ "$(id -u)" -ne 0 ]] || extra=(--allow-root)  # Jupyter refuses to run as root without it (containers)
+exec "$jupyter" notebook --notebook-dir="$root/notebooks" "${extra[@]}" "$@"

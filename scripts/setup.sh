@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One-time (and safe to re-run) setup of the course kit: system packages, npm packages, the native
+# matmul backend when available, and the project-local Jupyter kernel spec "dlvr-tslab".
+# Usage: bash scripts/setup.sh        (then: npm run demo, npm run notebook, npm test)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+step() { echo "setup: $*"; }
+
+# Debian's Jupyter runs the notebooks (nbclient for headless runs); OpenBLAS for the native backend,
+# bubblewrap for the grader's sandbox, numpy for Jupyter extras.
+apt_packages=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook
+  libopenblas-dev bubblewrap python3-numpy)
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  step "system packages: all ${#apt_packages[@]} present"
+else
+  step "system packages: installing ${missing[*]}"
+  sudo=()
+  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v node >/dev/null || { echo "setup: node is not installed (need Node >= 20.19)" >&2; exit 1; }
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
+  { echo "setup: Node $(node -v) is too old (need >= 20.19)" >&2; exit 1; }
+
+# Skip reinstalling when npm's own hidden lockfile is newer than the manifests (nothing changed since
+# the last install); SETUP_FORCE_NPM=1 forces a clean install.
+hidden=node_modules/.package-lock.json
+if [[ -z "${SETUP_FORCE_NPM:-}" && -f "$hidden" && "$hidden" -nt package.json && ( ! -f package-lock.json || "$hidden" -nt package-lock.json ) ]]; then
+  step "npm packages: up to date (SETUP_FORCE_NPM=1 to reinstall)"
+elif [[ -f package-lock.json ]]; then
+  step "npm packages: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  step "npm packages: npm install (no lockfile)"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
+native_log="$root/build-native.log"  # gitignored (*.log)
+if [[ -z "$(node -p 'require("./package.json").scripts?.["build:native"] ?? ""')" ]]; then
+  step "native backend: no build:native script yet, using the portable TypeScript backend"
+elif npm run build:native --silent >"$native_log" 2>&1; then
+  step "native backend: built (log: build-native.log)"
+else
+  step "native backend: build failed, using the portable TypeScript backend (log: build-native.log)"
+fi
+
+step "kernel spec: $(node_modules/.bin/tsx scripts/install-kernel.ts)"
+jupyter=/usr/bin/jupyter  # Debian's; a pyenv `jupyter` on PATH may not exist or see other kernels
+[[ -x "$jupyter" ]] || jupyter=jupyter
+specs="$(JUPYTER_PATH="$root/.jupyter/share/jupyter" "$jupyter" kernelspec list 2>/dev/null || true)"
+if grep -q '^ *dlvr-tslab ' <<<"$specs"; then
+  step "jupyter: finds kernel dlvr-tslab"
+else
+  echo "setup: jupyter does not list kernel dlvr-tslab (JUPYTER_PATH=$root/.jupyter/share/jupyter)" >&2
+  exit 1
+fi
