@@ -25,7 +25,7 @@ const D = 3073;
 
 function matmulWorkload(m: number, k: number, n: number, dtype: DType): Workload {
   return {
-    name: `matmul [${m}x${k}]x[${k}x${n}]`,
+    name: `matmul ${m}x${k} @ ${k}x${n}`,
     dtype,
     flops: 2 * m * k * n,
     prepare() {
@@ -69,7 +69,7 @@ function softmaxWorkload(N: number, C: number, dtype: DType): Workload {
 function netWorkload(H: number, dtype: DType): Workload {
   const N = 200, In = 3072, C = 10;
   return {
-    name: `two-layer net step N=${N} H=${H}`,
+    name: `two-layer step N=${N} D=${In} H=${H} C=${C}`,
     dtype,
     flops: 6 * N * (In * H + H * C),
     prepare() {

@@ -1,0 +1,12 @@
+{
+  "targets": [
+    {
+      "target_name": "dlvr_blas",
+      "sources": ["src/blas_addon.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "include_dirs": ["/usr/include/openblas"],
+      "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lopenblas"]
+    }
+  ]
+}
