@@ -48,6 +48,7 @@ export function svmLossNaive(W: Tensor, X: Tensor, y: Tensor, reg: number): Loss
         // TODO: add this margin's contribution to the gradient dW (columns j and yi), e.g. with
         // dW.select(1, j).add_(...). Do not divide by numTrain here.
         // BEGIN SOLUTION
+        // STUB: throw new Error("TODO: svm-naive-grad");
         dW.select(1, j).add_(X.get(i));
         dW.select(1, yi).sub_(X.get(i));
         // END SOLUTION
@@ -62,6 +63,7 @@ export function svmLossNaive(W: Tensor, X: Tensor, y: Tensor, reg: number): Loss
   // ===================== BEGIN YOUR CODE: svm-naive-reg-grad =====================
   // TODO: average dW over the training examples and add the gradient of the regularization term.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: svm-naive-reg-grad");
   dW.div_(numTrain);
   dW.add_(W, 2 * reg);
   // END SOLUTION
@@ -79,6 +81,7 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   // TODO: compute the multiclass SVM loss without explicit loops; store it in `loss` (a number).
   // Useful: X.matmul(W), scores.gather(1, y), clamp({ min: 0 }), scatter_(1, y, 0), sum().item().
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: svm-vectorized-loss");
   const numTrain = X.size(0);
   const scores = X.matmul(W);
   const correct = scores.gather(1, y).unsqueeze(1);
@@ -92,6 +95,7 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   // TODO: compute the gradient dW without explicit loops. Hint: reuse intermediate values from the loss
   // block; each positive margin adds X[i] to column j and subtracts it from column y[i].
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: svm-vectorized-grad");
   const coeff = margins.gt(0).to(W.dtype);
   coeff.scatter_(1, y, coeff.sum(1).neg());
   dW = X.t().matmul(coeff).div_(numTrain).add_(W, 2 * reg);
@@ -115,6 +119,7 @@ export function sampleBatch(
   // TODO: draw batchSize random indices in [0, numTrain) with randint(..., { generator }) and select those
   // rows of X and y (indexSelect).
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: sample-batch");
   const idx = randint(0, numTrain, [batchSize], { generator });
   XBatch = X.indexSelect(0, idx);
   yBatch = y.indexSelect(0, idx);
@@ -161,6 +166,7 @@ export function trainLinearClassifier(
     // ===================== BEGIN YOUR CODE: sgd-update =====================
     // TODO: update the weights with the gradient and the learning rate (in place: weights.add_(dW, alpha)).
     // BEGIN SOLUTION
+    // STUB: throw new Error("TODO: sgd-update");
     weights.add_(dW, -learningRate);
     // END SOLUTION
     // ====================== END YOUR CODE: sgd-update ======================
@@ -178,6 +184,7 @@ export function predictLinearClassifier(W: Tensor, X: Tensor): Tensor {
   // ===================== BEGIN YOUR CODE: linear-predict =====================
   // TODO: the predicted class of each row of X is the one with the highest score.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: linear-predict");
   yPred = X.matmul(W).argmax(1);
   // END SOLUTION
   // ====================== END YOUR CODE: linear-predict ======================
@@ -191,6 +198,7 @@ export function svmGetSearchParams(): { learningRates: number[]; regularizationS
   // ===================== BEGIN YOUR CODE: svm-search-params =====================
   // TODO: choose the learning rates and regularization strengths to try.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: svm-search-params");
   learningRates = [3e-3, 1e-2, 3e-2];
   regularizationStrengths = [1e-4, 1e-3, 1e-2];
   // END SOLUTION
@@ -211,6 +219,7 @@ export function testOneParamSet(
   // TODO: train cls (cls.train(X, y, { learningRate, reg, numIters, generator })), then compute trainAcc and
   // valAcc with cls.predict.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: test-one-param-set");
   cls.train(data.X_train, data.y_train, { learningRate: lr, reg, numIters, generator });
   trainAcc = cls.predict(data.X_train).eq(data.y_train).to("float64").mean().item();
   valAcc = cls.predict(data.X_val).eq(data.y_val).to("float64").mean().item();
@@ -232,6 +241,7 @@ export function softmaxLossNaive(W: Tensor, X: Tensor, y: Tensor, reg: number): 
   // TODO: loop over the examples (and classes) to compute the average loss plus reg * sum(W * W), and the
   // gradient dW. Use scores.at(j) for single values and dW.select(1, j).add_(X.get(i), coefficient).
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: softmax-naive");
   const numTrain = X.size(0);
   const numClasses = W.size(1);
   for (let i = 0; i < numTrain; i++) {
@@ -265,6 +275,7 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
   // ===================== BEGIN YOUR CODE: softmax-vectorized =====================
   // TODO: compute the loss and gradient without loops, stably (subtract scores.max(1, true).values).
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: softmax-vectorized");
   const numTrain = X.size(0);
   const scores = X.matmul(W);
   const shifted = scores.sub(scores.max(1, true).values);
@@ -284,6 +295,7 @@ export function softmaxGetSearchParams(): { learningRates: number[]; regularizat
   // ===================== BEGIN YOUR CODE: softmax-search-params =====================
   // TODO: choose the learning rates and regularization strengths to try.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: softmax-search-params");
   learningRates = [3e-2, 1e-1, 3e-1];
   regularizationStrengths = [1e-4, 1e-3, 1e-2];
   // END SOLUTION

@@ -73,6 +73,7 @@ export function nnForwardPass(params: NetParams, X: Tensor): { scores: Tensor; h
   // TODO: compute the hidden activations ReLU(X W1 + b1) and the scores hidden W2 + b2.
   // No ready-made relu: use clamp.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: nn-forward");
   hidden = X.matmul(W1).add_(b1).clamp_({ min: 0 });
   scores = hidden.matmul(W2).add_(b2);
   // END SOLUTION
@@ -97,6 +98,7 @@ export function nnForwardBackward(params: NetParams, X: Tensor, y?: Tensor, reg 
   // TODO: the average softmax (cross-entropy) loss over the N examples plus the L2 regularization of W1 and
   // W2, stored in `loss` (a number). Keep it numerically stable.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: nn-loss");
   const shifted = scores.sub(scores.max(1, true).values);
   const logProbs = shifted.sub(shifted.logsumexp(1, true));
   loss = -logProbs.gather(1, y).sum().item() / N + reg * (W1.mul(W1).sum().item() + W2.mul(W2).sum().item());
@@ -108,6 +110,7 @@ export function nnForwardBackward(params: NetParams, X: Tensor, y?: Tensor, reg 
   // TODO: backpropagate: fill grads.W1, grads.b1, grads.W2, grads.b2 (same shapes as the parameters),
   // including the regularization terms.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: nn-backward");
   const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(N);
   grads.W2 = hidden.t().matmul(dscores).add_(W2, 2 * reg);
   grads.b2 = dscores.sum(0);
@@ -172,6 +175,7 @@ export function nnTrain(
     // ===================== BEGIN YOUR CODE: nn-sgd-update =====================
     // TODO: update every parameter in params (W1, b1, W2, b2) with its gradient and the learning rate, in place.
     // BEGIN SOLUTION
+    // STUB: throw new Error("TODO: nn-sgd-update");
     params.W1.add_(grads.W1, -learningRate);
     params.b1.add_(grads.b1, -learningRate);
     params.W2.add_(grads.W2, -learningRate);
@@ -198,6 +202,7 @@ export function nnPredict(params: NetParams, lossFunc: NetLossFunction, X: Tenso
   // ===================== BEGIN YOUR CODE: nn-predict =====================
   // TODO: the predicted class is the one with the highest score (nnForwardPass gives the scores).
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: nn-predict");
   yPred = nnForwardPass(params, X).scores.argmax(1);
   // END SOLUTION
   // ====================== END YOUR CODE: nn-predict ======================
@@ -220,6 +225,7 @@ export function nnGetSearchParams(): NetSearchParams {
   // ===================== BEGIN YOUR CODE: nn-search-params =====================
   // TODO: choose the values to try for each hyperparameter.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: nn-search-params");
   learningRates = [0.3, 1];
   hiddenSizes = [128];
   regularizationStrengths = [1e-4, 1e-3];
@@ -306,6 +312,7 @@ export function findBestNet(
   // data.X_train.size(1), output size = number of classes, dtype of the data, generator new Generator(seed)),
   // train it, push a row to `results`, and keep the best net, its stats and its validation accuracy.
   // BEGIN SOLUTION
+  // STUB: throw new Error("TODO: find-best-net");
   const { learningRates, hiddenSizes, regularizationStrengths, learningRateDecays } = getParamSetFn();
   const numClasses = data.y_train.max().item() + 1;
   for (const hiddenSize of hiddenSizes) {
