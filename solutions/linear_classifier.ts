@@ -199,8 +199,8 @@ export function svmGetSearchParams(): { learningRates: number[]; regularizationS
   // TODO: choose the learning rates and regularization strengths to try.
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: svm-search-params");
-  learningRates = [3e-3, 1e-2, 3e-2];
-  regularizationStrengths = [1e-4, 1e-3, 1e-2];
+  learningRates = [1e-3, 3e-3];
+  regularizationStrengths = [1e-2, 1e-1, 1];
   // END SOLUTION
   // ====================== END YOUR CODE: svm-search-params ======================
   return { learningRates, regularizationStrengths };
@@ -296,8 +296,8 @@ export function softmaxGetSearchParams(): { learningRates: number[]; regularizat
   // TODO: choose the learning rates and regularization strengths to try.
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: softmax-search-params");
-  learningRates = [3e-2, 1e-1, 3e-1];
-  regularizationStrengths = [1e-4, 1e-3, 1e-2];
+  learningRates = [1e-2, 3e-2];
+  regularizationStrengths = [1e-2, 1e-1, 1];
   // END SOLUTION
   // ====================== END YOUR CODE: softmax-search-params ======================
   return { learningRates, regularizationStrengths };

@@ -339,5 +339,7 @@ export function findBestNet(
   // END SOLUTION
   // ====================== END YOUR CODE: find-best-net ======================
   if (bestNet === null || bestStat === null) throw new Error("findBestNet: the search tried no configuration");
-  return { bestNet, bestStat, bestValAcc, results };
+  // The casts keep the released stub compiling: after the stub's throw this code is unreachable, and TypeScript
+  // does not narrow in unreachable code.
+  return { bestNet: bestNet as TwoLayerNet, bestStat: bestStat as TrainStats, bestValAcc, results };
 }

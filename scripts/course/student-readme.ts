@@ -1,0 +1,70 @@
+/** README.md of a student bundle, generated from the release manifest (release-only). */
+import type { ReleaseManifest } from "./manifest";
+
+export function studentReadme(m: ReleaseManifest): string {
+  const total = Object.values(m.blocks).reduce((s, b) => s + b.points, 0);
+  const blockRows = Object.entries(m.blocks)
+    .map(([id, b]) => `| \`${id}\` | \`${b.file}\` | ${b.points} | ${[b.vectorized ? "no loops" : "", ...b.forbiddenApis.map((a) => `no \`${a}\``)].filter(Boolean).join(", ")} |`)
+    .join("\n");
+  const modules = m.modules.map((x) => `- \`${x.path}\` (may import: ${x.allowedImports.map((a) => `\`${a}\``).join(", ") || "nothing"})`).join("\n");
+  const notebooks = m.notebooks.map((n) => `- \`${n.path}\``).join("\n") || "- (none)";
+  const required = m.requiredFiles.map((f) => `- \`${f}\``).join("\n") || "- (none)";
+  const zipName = m.submissionFileName.replace("{name}", "Your_Name").replace("{id}", "20231234").replace("{option}", "1");
+  return `# ${m.assignment}: ${m.title}
+
+## Set up (once)
+
+    bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernel "TypeScript (course kit)"
+    npm run notebook             # opens Jupyter in notebooks/
+
+Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**).
+
+## What you write
+
+You write code **only inside the designated blocks**:
+
+    // ===================== BEGIN YOUR CODE: some-block =====================
+    // your code here
+    // ====================== END YOUR CODE: some-block ======================
+
+Everything outside the blocks is frozen: the submission is refused if it changed (whitespace at line ends does not
+count). Do not edit, copy, move or delete the banner lines. Some blocks start with
+\`throw new Error("TODO: ...")\`: delete that line when you write the block.
+
+Your files:
+${modules}
+
+Notebooks (run them from Jupyter; do not add, delete or move cells; write only in code blocks and in cells that say
+**YOUR ANSWER**):
+${notebooks}
+
+| block | file | points | rules |
+|---|---|---|---|
+${blockRows}
+| **total** | | **${total}** | |
+
+Files the notebook saves, which go into your submission:
+${required}
+
+## Check your work
+
+    npm run check                # the same checks as submit, plus the public tests; writes nothing
+    npm test                     # only the public tests
+
+## Submit
+
+1. In Jupyter: **Kernel ▸ Restart & Run All**, wait for the last cell, then **File ▸ Save**.
+2. Run
+
+       npm run submit -- --name "Your Name" --id 20231234 --option 1
+
+   (or the notebook's last cell). Option 1: you completed the assignment yourself. Option 2: you could not finish;
+   explain your understanding in comments inside the unfinished blocks.
+3. Upload the zip it writes, e.g. \`${zipName}\`.
+
+Submit refuses, and says what to fix, when: a file or saved model is missing; code outside a block changed (it shows
+a diff); a notebook cell was added, deleted, moved or a frozen cell edited; a file imports a module that is not
+allowed; the notebook was saved without running every cell, or before your last code change; option 1 is claimed
+while a block is still the stub.
+`;
+}
