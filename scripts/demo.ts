@@ -38,9 +38,9 @@ function trainReferenceModels(): Record<string, number> {
   }
   const netData = preprocess(raw, { validationRatio: 0.1, dtype: "float32" });
   const t0 = performance.now();
-  const net = new TwoLayerNet(3072, 128, raw.classNames.length, { generator: new Generator("demo-net") });
+  const net = new TwoLayerNet(3072, 100, raw.classNames.length, { generator: new Generator("demo-net") });
   net.train(netData.X_train, netData.y_train, netData.X_val, netData.y_val, {
-    learningRate: 0.1, reg: 1e-3, numIters: 1500, learningRateDecay: 0.95, generator: new Generator("demo-net-batches"),
+    learningRate: 0.3, reg: 1e-3, numIters: 1000, learningRateDecay: 0.95, generator: new Generator("demo-net-batches"),
   });
   const val = accuracy(net.predict(netData.X_val), netData.y_val);
   results.TwoLayerNet = accuracy(net.predict(netData.X_test), netData.y_test);

@@ -59,7 +59,7 @@ describe("synthetic default dataset", () => {
     const t0 = performance.now();
     generateSynthetic({ numTrain: 5000, numTest: 1000 });
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1500); // about 350 ms on the course machines; slack for busy CI
+    expect(ms).toBeLessThan(2500); // about 350 ms on an idle course machine (700 ms with a busy second core); slack for CI
   });
 
   it("one template per class fails on the inverted looks but not on the typical look", () => {

@@ -106,7 +106,7 @@ describe("progress", () => {
     for (let i = 0; i < 50; i++) { t += 1000; bar.tick(10); }
     bar.done();
     expect(writes.length).toBe(5); // every 10 s; done() adds nothing new (same count, no new numbers)
-    expect(writes[0]).toMatch(/^100 img\s+\[10s, 10 img\/s\]/);
+    expect(writes[0]).toMatch(/^100 img\s+\[10s, 10.0 img\/s\]/);
     const quiet = fakeStream(false);
     const s = progress({ stream: quiet.stream, mode: "silent", total: 3 });
     s.update(3);

@@ -3,7 +3,7 @@ import { PNG } from "pngjs";
 import { tensor } from "../lib/tensor";
 import { generateSynthetic } from "../lib/data";
 import {
-  composeGrid, decodePng, encodePng, networkWeightsGrid, planarToRgb, sampleGrid, upscale, weightTemplates,
+  composeGrid, decodePng, encodePng, lookGrid, networkWeightsGrid, planarToRgb, sampleGrid, upscale, weightTemplates,
   type RgbImage,
 } from "../lib/viz";
 
@@ -103,6 +103,17 @@ describe("sample grid", () => {
     const c = sampleGrid(data, { perClass: 3 });
     expect(a.png.equals(b.png)).toBe(true);
     expect(a.png.equals(c.png)).toBe(false);
+  });
+
+  it("lookGrid: per class, perLook examples of each look with a spacer column between looks", () => {
+    const pic = lookGrid({ ...data, looks: ds.trainLooks! }, { perLook: 2, scale: 1, pad: 1 });
+    expect(pic.width).toBe((3 * 2 + 2) * 33 + 1); // 3 looks x 2 images + 2 spacers
+    expect(pic.height).toBe(10 * 33 + 1);
+    const img = decodePng(pic.png);
+    // Row 0, look 1 starts at column 3; its first image is the first class-0 image with look 1.
+    const first = ds.trainLabels.findIndex((l, i) => l === 0 && ds.trainLooks![i] === 1);
+    expect(pixel(img, 1 + 3 * 33 + 4, 1 + 6)).toEqual(pixel(planarToRgb(ds.trainImages, first), 4, 6));
+    expect(pixel(img, 1 + 2 * 33 + 10, 10)).toEqual([255, 255, 255]); // spacer
   });
 
   it("a subset of classes", () => {

@@ -2,7 +2,7 @@
  * Optional helper to fetch and unpack the official CIFAR-10 binary archive (cifar-10-binary.tar.gz, ~162 MB).
  * Nothing else in the kit needs the network: without CIFAR-10 the synthetic default dataset is used.
  *
- *   npx tsx lib/data/cifar10-download.ts [directory]     # default directory: ./data
+ *   npx tsx lib/data/cifar10-download.ts [directory] [--url MIRROR_URL]     # default directory: ./data
  *   then: export CIFAR10_DIR=<directory>/cifar-10-batches-bin
  */
 import { spawnSync } from "node:child_process";
@@ -178,9 +178,12 @@ export async function downloadCifar10(dest = "data", options: DownloadOptions = 
   return out;
 }
 
-// Command line: npx tsx lib/data/cifar10-download.ts [directory]
+// Command line: npx tsx lib/data/cifar10-download.ts [directory] [--url MIRROR_URL]
 if (typeof require !== "undefined" && typeof module !== "undefined" && require.main === module) {
-  downloadCifar10(process.argv[2] ?? "data").catch((e: Error) => {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--url");
+  const url = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  downloadCifar10(args[0] ?? "data", { url }).catch((e: Error) => {
     console.error(e.message);
     process.exit(1);
   });

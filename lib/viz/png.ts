@@ -174,7 +174,7 @@ interface LabelLayout {
   title?: string;
 }
 
-/** HTML: the PNG at its natural size, with row labels on the left and/or column labels underneath. */
+/** HTML: the PNG at its natural size, with row labels on the left and/or labels under the tiles (in the row gaps). */
 function labelledHtml(png: Buffer, width: number, height: number, layout: LabelLayout): string {
   const { tileW, tileH, pad } = layout;
   const font = "font:12px/1.2 sans-serif;color:#222";
@@ -365,7 +365,7 @@ export interface WeightTemplateOptions {
   scale?: number;
   /** Padding in pixels. Default 4. */
   pad?: number;
-  /** Templates per row. Default all in one row. */
+  /** Templates per row. Default: all in one row up to 8 classes, else two rows (10 classes: 5 per row). */
   perRow?: number;
   title?: string;
 }
@@ -384,7 +384,7 @@ export function weightTemplates(W: MatrixLike, options: WeightTemplateOptions = 
   }
   const scale = options.scale ?? 3;
   const pad = options.pad ?? 4;
-  const perRow = options.perRow ?? C;
+  const perRow = options.perRow ?? (C > 8 ? Math.ceil(C / 2) : C);
   const tiles: RgbImage[] = [];
   for (let j = 0; j < C; j++) {
     const get = layout === "DxC" ? (k: number) => data[k * cols + j] : (k: number) => data[j * cols + k];

@@ -64,6 +64,10 @@ function formatNumber(v: number): string {
   return v.toFixed(a < 1 ? 4 : a < 100 ? 3 : 1);
 }
 
+function formatRate(r: number): string {
+  return r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toPrecision(2);
+}
+
 function formatDuration(sec: number): string {
   if (!Number.isFinite(sec)) return "?";
   if (sec < 60) return `${sec.toFixed(sec < 10 ? 1 : 0)}s`;
@@ -94,10 +98,10 @@ export function progressText(s: State, label: string | undefined, unit: string):
     const pct = Math.min(100, Math.floor((100 * s.current) / s.total));
     parts.push(`${String(pct).padStart(3)}% ${s.current}/${s.total}`);
     const remaining = rate > 0 ? (s.total - s.current) / rate : Infinity;
-    parts.push(s.finished ? `[${formatDuration(s.elapsedSec)}, ${formatNumber(rate)} ${unit}/s]` : `[eta ${formatDuration(remaining)}, ${formatNumber(rate)} ${unit}/s]`);
+    parts.push(s.finished ? `[${formatDuration(s.elapsedSec)}, ${formatRate(rate)} ${unit}/s]` : `[eta ${formatDuration(remaining)}, ${formatRate(rate)} ${unit}/s]`);
   } else {
     parts.push(`${s.current} ${unit}`);
-    parts.push(`[${formatDuration(s.elapsedSec)}, ${formatNumber(rate)} ${unit}/s]`);
+    parts.push(`[${formatDuration(s.elapsedSec)}, ${formatRate(rate)} ${unit}/s]`);
   }
   const info = formatInfo(s.info);
   if (info) parts.push(info);

@@ -108,7 +108,8 @@ showSvg(barChart(["typical look", "inverted look A", "inverted look B"], nearest
 
 // %% [markdown] id=tour-pixels-md
 // ## Pixel values
-// Bytes range over 0..255. The histogram below counts training pixels per channel.
+// Bytes range over 0..255. The histogram below counts training pixels per channel. The spikes at both ends are
+// pixels that the added noise pushed past black or white and that were clipped to 0 or 255.
 
 // %% id=tour-pixels
 const hist = pixelHistogram(raw.trainImages, 32);
