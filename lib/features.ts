@@ -130,8 +130,8 @@ function hogGeometry(options: HogOptions): { cellSize: number; numBins: number; 
  * Histogram of oriented gradients of image `index` in a channel-planar batch.
  *
  * 1. Grey level 0.299 R + 0.587 G + 0.114 B (0..1 scale).
- * 2. Gradients by central differences (one-sided at the border): gx along columns (to the right), gy along rows
- *    (downwards). Magnitude sqrt(gx^2 + gy^2), orientation atan2(gy, gx) folded into [0, 180) degrees: a vertical
+ * 2. Gradients by central differences g[i+1] - g[i-1] (at the border twice the one-sided difference): gx along
+ *    columns (to the right), gy along rows (downwards). Magnitude sqrt(gx^2 + gy^2), orientation atan2(gy, gx) folded into [0, 180) degrees: a vertical
  *    edge (dark left, bright right, or the reverse) has orientation 0, a horizontal edge 90.
  * 3. Each cell's histogram is the mean over its pixels of the magnitude votes (so a cell's bins sum to its mean
  *    gradient magnitude). Layout: cell (cy, cx) row-major, bins innermost: out[(cy * cellsX + cx) * numBins + k].
@@ -156,8 +156,9 @@ export function hogFeature(images: Uint8Array, index: number, options: HogOption
     const cy = (y / cellSize) | 0;
     for (let x = 0; x < usedW; x++) {
       const left = x > 0 ? x - 1 : x, right = x < width - 1 ? x + 1 : x;
-      const gx = gray[y * width + right] - gray[y * width + left];
-      const gy = gray[down * width + x] - gray[up * width + x];
+      // central differences; at the border the one-sided difference counts twice, to keep the same scale
+      const gx = (gray[y * width + right] - gray[y * width + left]) * (right - left === 1 ? 2 : 1);
+      const gy = (gray[down * width + x] - gray[up * width + x]) * (down - up === 1 ? 2 : 1);
       const mag = Math.sqrt(gx * gx + gy * gy);
       if (mag === 0) continue;
       let angle = Math.atan2(gy, gx); // (-pi, pi]

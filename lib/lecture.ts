@@ -140,8 +140,8 @@ export function makeSpirals({ numClasses = 3, perClass = 100, noise = 0.2, seed 
   return dataset(points, labels, numClasses, 0.1);
 }
 
-/** Two interleaving half moons (2 classes, n points in all) with Gaussian noise. */
-export function makeMoons({ n = 200, noise = 0.2, seed = 0 as string | number } = {}): Dataset2D {
+/** Two interleaving half moons (2 classes, n points in all) with Gaussian noise; coordinates multiplied by `scale`. */
+export function makeMoons({ n = 200, noise = 0.2, scale = 1, seed = 0 as string | number } = {}): Dataset2D {
   const g = new Generator(`moons-${seed}`);
   const points: number[][] = [];
   const labels: number[] = [];
@@ -149,7 +149,7 @@ export function makeMoons({ n = 200, noise = 0.2, seed = 0 as string | number } 
     const c = i % 2;
     const t = Math.PI * g.random();
     const p = c === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-    points.push([p[0] + noise * g.normal(), p[1] + noise * g.normal()]);
+    points.push([scale * (p[0] + noise * g.normal()), scale * (p[1] + noise * g.normal())]);
     labels.push(c);
   }
   return dataset(points, labels, 2);
@@ -171,19 +171,19 @@ export function makeCircles({ n = 200, noise = 0.08, factor = 0.5, seed = 0 as s
 }
 
 /**
- * The space-warping example of the lecture. Points uniform in [-range, range]^2; with h = ReLU(W x), class 1 is
+ * The space-warping example of the lecture. Points uniform in [lo, hi]^2; with h = ReLU(W x), class 1 is
  * h1 + h2 > 1 and class 0 the rest, leaving out points within `gap` of the boundary. In x space class 0 is a
  * wedge that class 1 wraps around on two sides (no single line separates them); in h space the line h1 + h2 = 1 does.
  * Returns the data and the 2x2 W used (rows = hidden units, so h = ReLU(X W^T) for row vectors).
  */
 export function makeFoldedData(
-  { n = 300, range = 3, gap = 0.25, W = [[1, 0.4], [0.3, 1]] as number[][], seed = 0 as string | number } = {},
+  { n = 300, lo = -4, hi = 2.5, gap = 0.25, W = [[1, 0.2], [-0.2, 1]] as number[][], seed = 0 as string | number } = {},
 ): Dataset2D & { W: Tensor } {
   const g = new Generator(`folded-${seed}`);
   const points: number[][] = [];
   const labels: number[] = [];
   while (points.length < n) {
-    const x = [range * (2 * g.random() - 1), range * (2 * g.random() - 1)];
+    const x = [lo + (hi - lo) * g.random(), lo + (hi - lo) * g.random()];
     const h1 = Math.max(0, W[0][0] * x[0] + W[0][1] * x[1]);
     const h2 = Math.max(0, W[1][0] * x[0] + W[1][1] * x[1]);
     const s = h1 + h2 - 1;
@@ -209,11 +209,13 @@ export interface DenseNetOptions {
   seed?: string | number;
   /** Standard deviation of the initial weights: a number, or "he" (sqrt(2 / fanIn), the default). */
   std?: number | "he";
+  /** Element type of the weights; match your data (float32 image features train faster). Default "float64". */
+  dtype?: "float32" | "float64";
 }
 
 /**
- * A small fully connected classifier for the 2-D demos: input - [dense - activation] x hidden.length - dense -
- * softmax. Float64 throughout. Loss = mean cross-entropy + reg * sum of squared weights (no factor 1/2, biases not
+ * A small fully connected classifier for the demos: input - [dense - activation] x hidden.length - dense -
+ * softmax. With no hidden layers (`new DenseNet(D, [], C)`) it is a linear softmax classifier. Loss = mean cross-entropy + reg * sum of squared weights (no factor 1/2, biases not
  * regularized), like the assignment.
  */
 export class DenseNet {
@@ -227,7 +229,8 @@ export class DenseNet {
     this.layers = [];
     for (let l = 0; l + 1 < sizes.length; l++) {
       const std = options.std === undefined || options.std === "he" ? Math.sqrt(2 / sizes[l]) : options.std;
-      this.layers.push({ W: randn([sizes[l], sizes[l + 1]], { generator: g }).mul_(std), b: zeros([sizes[l + 1]]) });
+      const dtype = options.dtype ?? "float64";
+      this.layers.push({ W: randn([sizes[l], sizes[l + 1]], { dtype, generator: g }).mul_(std), b: zeros([sizes[l + 1]], { dtype }) });
     }
   }
 
@@ -412,12 +415,14 @@ class Canvas {
     this.data[o + 2] = c[2];
   }
   disc(cx: number, cy: number, r: number, fill: readonly number[], edge: readonly number[]): void {
-    const R = r + 1;
+    // Radii with +0.5 so small discs come out round rather than star-shaped.
+    const inner = (r + 0.5) ** 2, outer = (r + 1.5) ** 2;
+    const R = r + 2;
     for (let dy = -R; dy <= R; dy++) {
       for (let dx = -R; dx <= R; dx++) {
         const d2 = dx * dx + dy * dy;
-        if (d2 <= r * r) this.set(cx + dx, cy + dy, fill);
-        else if (d2 <= R * R) this.set(cx + dx, cy + dy, edge);
+        if (d2 <= inner) this.set(cx + dx, cy + dy, fill);
+        else if (d2 <= outer) this.set(cx + dx, cy + dy, edge);
       }
     }
   }

@@ -226,8 +226,8 @@ export function nnGetSearchParams(): NetSearchParams {
   // TODO: choose the values to try for each hyperparameter.
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: nn-search-params");
-  learningRates = [0.3, 1];
-  hiddenSizes = [128];
+  learningRates = [0.3, 0.5];
+  hiddenSizes = [64];
   regularizationStrengths = [1e-4, 1e-3];
   learningRateDecays = [0.95];
   // END SOLUTION
@@ -301,7 +301,7 @@ export interface SearchResult {
  * and keep the one with the best validation accuracy.
  */
 export function findBestNet(
-  data: DataDict, getParamSetFn: () => NetSearchParams, numIters = 1000, seed = 0,
+  data: DataDict, getParamSetFn: () => NetSearchParams, numIters = 500, seed = 0,
 ): SearchResult {
   let bestNet: TwoLayerNet | null = null;
   let bestStat: TrainStats | null = null;

@@ -269,7 +269,7 @@ export interface SearchResult {
  * and keep the one with the best validation accuracy.
  */
 export function findBestNet(
-  data: DataDict, getParamSetFn: () => NetSearchParams, numIters = 1000, seed = 0,
+  data: DataDict, getParamSetFn: () => NetSearchParams, numIters = 500, seed = 0,
 ): SearchResult {
   let bestNet: TwoLayerNet | null = null;
   let bestStat: TrainStats | null = null;
