@@ -8,6 +8,6 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    exclude: [...configDefaults.exclude, ...(existsSync("solutions") ? ["tests/public/**"] : [])],
+    exclude: [...configDefaults.exclude, "out/**", ...(existsSync("solutions") ? ["tests/public/**"] : [])],
   },
 });

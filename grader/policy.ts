@@ -70,7 +70,7 @@ export const DEFAULT_POLICY: GradingPolicy = {
   vectorizedPenalty: 0.5,
   forbiddenApiPenalty: 0.5,
   timeScale: 1,
-  runCapMs: 90_000,
+  runCapMs: 20_000,
   memoryBytes: 2 * 1024 * 1024 * 1024,
   visibility: "visible",
 };

@@ -12,6 +12,8 @@ import { Command } from "commander";
 import { Generator, randint, randn, setBackend, type DType, type Tensor } from "../lib/tensor";
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
+import { benchA3 } from "../grader/bench";
+import * as path from "node:path";
 
 interface Workload {
   name: string;
@@ -135,13 +137,14 @@ function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = new Command()
     .option("--repeat <n>", "timed repetitions per row (median is reported)", "7")
     .option("--no-numpy", "skip the numpy comparison")
-    .option("--only <group>", "run one group: kernel, matmul, softmax or net")
+    .option("--only <group>", "run one group: kernel, matmul, softmax, net or grader")
+    .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
     .parse()
-    .opts<{ repeat: string; numpy: boolean; only?: string }>();
+    .opts<{ repeat: string; numpy: boolean; only?: string; submissions: string }>();
   const repeat = Math.max(1, Number(opts.repeat));
   const want = (group: string): boolean => !opts.only || opts.only === group;
   const backends = availableBackends().filter((b) => b !== "naive");
@@ -172,8 +175,18 @@ function main(): void {
     if (want("softmax")) workloads.push(softmaxWorkload(500, 10, dtype));
     if (want("net")) workloads.push(netWorkload(100, dtype), netWorkload(500, dtype));
   }
-  if (workloads.length === 0) return;
-  const numpy = opts.numpy ? numpyTimings(repeat) : new Map<string, number>();
+  if (workloads.length > 0) benchWorkloads(workloads, backends, repeat, opts.numpy);
+  if (want("grader")) {
+    // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
+    const jobs = Math.max(1, (await import("node:os")).cpus().length);
+    console.log(`\nGrader throughput (${opts.submissions} solution-based A3 submissions, --jobs ${jobs}):`);
+    const r = await benchA3({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), jobs, log: () => {} });
+    console.log(`  ${r.submissions} graded in ${r.seconds.toFixed(1)} s: ${r.perMinute.toFixed(0)} submissions/minute, ${r.fullMarks} with full marks`);
+  }
+}
+
+function benchWorkloads(workloads: Workload[], backends: BackendName[], repeat: number, withNumpy: boolean): void {
+  const numpy = withNumpy ? numpyTimings(repeat) : new Map<string, number>();
   console.log(`\nWorkloads per backend${numpy.size ? " and the ratio to numpy measured in this run (1.00 = numpy's speed)" : " (numpy not measured)"}:`);
   const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), numpy.size ? "numpy ms".padStart(10) : ""];
   if (numpy.size) header.push(...backends.map((b) => `${b}/numpy`.padStart(15)));
@@ -200,4 +213,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

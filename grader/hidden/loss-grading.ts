@@ -40,17 +40,18 @@ function notAnObject(value: unknown): string | null {
   return null;
 }
 
-export function gradeLossGrad(
-  value: unknown,
-  loss: PartExpectation<number> | null,
-  grad: PartExpectation<Tensor> | null,
-  o: LossGradOptions,
-): Verdict {
+export type Part =
+  | { field: string; weight: number; kind: "number"; exp: PartExpectation<number> }
+  | { field: string; weight: number; kind: "tensor"; exp: PartExpectation<Tensor> };
+
+/**
+ * Grades the fields of a reported object, each against its expected value, then its known mistakes (variants,
+ * with their credit) and a constant factor. `weight`s add up to 1.
+ */
+export function gradeParts(value: unknown, parts: Part[], o: { fn: string; tol?: number; stability?: boolean }): Verdict {
   const tol = o.tol ?? DEFAULT_TOL;
-  const lossField = o.lossField ?? "loss";
-  const gradField = o.gradField ?? "dW";
   const bad = notAnObject(value);
-  if (bad !== null) return { fraction: 0, lines: [`${o.fn} returned ${bad}, expected { ${lossField}, ${gradField} }`] };
+  if (bad !== null) return { fraction: 0, lines: [`${o.fn} returned ${bad}, expected { ${parts.map((p) => p.field).join(", ")} }`] };
   const v = value as Record<string, unknown>;
   const lines: string[] = [];
   const diagnoses: string[] = [];
@@ -59,38 +60,48 @@ export function gradeLossGrad(
     const d = o.stability ? UNSTABLE_DIAGNOSIS : NONFINITE_DIAGNOSIS;
     if (!diagnoses.includes(d)) diagnoses.push(d);
   };
+  for (const p of parts) {
+    if (p.weight <= 0) continue;
+    if (p.kind === "number") {
+      const c = checkNumber(p.field, v[p.field], p.exp.expected, tol);
+      lines.push(c.line);
+      if (c.ok) fraction += p.weight;
+      else if (c.nonFinite) nonFinite();
+      else if (c.got !== null) {
+        const m = matchNumberVariant(c.got, p.exp.expected, p.exp.variants, tol);
+        if (m) {
+          diagnoses.push(`${p.field}: ${m.diagnosis}`);
+          fraction += p.weight * (m.credit ?? 0);
+        } else if (constantFactor([c.got], [p.exp.expected], tol) === -1) diagnoses.push(`${p.field}: ${factorText(-1)}`);
+      }
+    } else {
+      const c = checkTensor(p.field, v[p.field], p.exp.expected, tol);
+      lines.push(c.line);
+      if (c.ok) fraction += p.weight;
+      else if (c.nonFinite) nonFinite();
+      else if (c.got !== null) {
+        const m = matchTensorVariant(c.got, p.exp.expected, p.exp.variants, tol);
+        if (m) {
+          diagnoses.push(`${p.field}: ${m.diagnosis}`);
+          fraction += p.weight * (m.credit ?? 0);
+        } else {
+          const k = constantFactor(c.got, valuesOf(p.exp.expected), tol);
+          if (k !== null) diagnoses.push(`${p.field}: ${factorText(k)}`);
+        }
+      }
+    }
+  }
+  return { fraction: Math.min(1, Math.round(fraction * 1e6) / 1e6), lines, diagnoses };
+}
 
-  if (loss && o.lossWeight > 0) {
-    const c = checkNumber(lossField, v[lossField], loss.expected, tol);
-    lines.push(c.line);
-    if (c.ok) fraction += o.lossWeight;
-    else if (c.nonFinite) nonFinite();
-    else if (c.got !== null) {
-      const m = matchNumberVariant(c.got, loss.expected, loss.variants, tol);
-      if (m) {
-        diagnoses.push(`${lossField}: ${m.diagnosis}`);
-        fraction += o.lossWeight * (m.credit ?? 0);
-      } else {
-        const k = constantFactor([c.got], [loss.expected], tol);
-        if (k !== null && k === -1) diagnoses.push(`${lossField}: ${factorText(k)}`);
-      }
-    }
-  }
-  if (grad && o.gradWeight > 0) {
-    const c = checkTensor(gradField, v[gradField], grad.expected, tol);
-    lines.push(c.line);
-    if (c.ok) fraction += o.gradWeight;
-    else if (c.nonFinite) nonFinite();
-    else if (c.got !== null) {
-      const m = matchTensorVariant(c.got, grad.expected, grad.variants, tol);
-      if (m) {
-        diagnoses.push(`${gradField}: ${m.diagnosis}`);
-        fraction += o.gradWeight * (m.credit ?? 0);
-      } else {
-        const k = constantFactor(c.got, valuesOf(grad.expected), tol);
-        if (k !== null) diagnoses.push(`${gradField}: ${factorText(k)}`);
-      }
-    }
-  }
-  return { fraction: Math.min(1, fraction), lines, diagnoses };
+export function gradeLossGrad(
+  value: unknown,
+  loss: PartExpectation<number> | null,
+  grad: PartExpectation<Tensor> | null,
+  o: LossGradOptions,
+): Verdict {
+  const parts: Part[] = [];
+  if (loss) parts.push({ field: o.lossField ?? "loss", weight: o.lossWeight, kind: "number", exp: loss });
+  if (grad) parts.push({ field: o.gradField ?? "dW", weight: o.gradWeight, kind: "tensor", exp: grad });
+  return gradeParts(value, parts, { fn: o.fn, tol: o.tol, stability: o.stability });
 }

@@ -16,36 +16,8 @@
 import * as fs from "node:fs";
 import { reportPart, reportResult } from "../sandbox-channel";
 import { Generator } from "../../lib/tensor";
-import { toWire, type WireValue } from "./wire";
-
-export interface PlanTest {
-  name: string;
-  /** Seed of this test's inputs (hex), derived by the grader from (course secret, student, test name). */
-  seed: string;
-}
-
-export interface Plan {
-  assignment: string;
-  /** Seeds Math.random so that a submission using it gives the same values every time it is graded. */
-  randomSeed: string;
-  tests: PlanTest[];
-}
-
-/** Student modules by project-relative path, e.g. { "student_src/linear_classifier.ts": module }. */
-export type StudentModules = Record<string, unknown>;
-export type Probe = (modules: StudentModules, seed: string) => unknown;
-
-export interface ProbeError {
-  message: string;
-  /** "student_src/linear_classifier.ts:75" when the stack points into a student module. */
-  where: string | null;
-  name: string;
-}
-
-export type ProbeOutcome = { ok: true; value: WireValue } | { ok: false; error: ProbeError };
-
-export const START_PREFIX = "~start:";
-export const PLAN_FILE = "plan.json";
+import { PLAN_FILE, START_PREFIX, type Plan, type Probe, type ProbeError, type ProbeOutcome, type StudentModules } from "./protocol";
+import { toWire } from "./wire";
 
 function readPlan(): Plan {
   const file = process.argv[2] ?? PLAN_FILE;

@@ -3,7 +3,7 @@
  * grader's expected values (tests.ts): the same seed gives the same tensors on both sides. Runner-side code:
  * imports only lib/tensor, holds no reference answers.
  */
-import { Generator, randint, randn, tensor, zeros, type Tensor } from "../../../lib/tensor";
+import { Generator, randint, randn, zeros, type Tensor } from "../../../lib/tensor";
 
 export interface LossSpec {
   N: number;
@@ -13,6 +13,11 @@ export interface LossSpec {
   wScale: number | "zeros";
   xScale: number;
   reg: number;
+  /**
+   * Stability tests: every score gets this common offset (X[:, 0] = 1 and W[0, :] += offset), so exp() of a raw
+   * score overflows while the softmax itself is unchanged, as with the reference course's W = ones check.
+   */
+  offset?: number;
 }
 
 /** Sizes and scales of every loss test, by test name. */
@@ -23,9 +28,9 @@ export const LOSS_SPECS = {
   svm_vec_loss_tiny_w: { N: 50, D: 30, C: 10, wScale: 1e-6, xScale: 1, reg: 0 },
   svm_vec_grad: { N: 60, D: 40, C: 8, wScale: 0.3, xScale: 1, reg: 0.2 },
   softmax_naive: { N: 40, D: 30, C: 6, wScale: 0.2, xScale: 1, reg: 0.2 },
-  softmax_naive_stable: { N: 20, D: 50, C: 10, wScale: 20, xScale: 10, reg: 1e-3 },
+  softmax_naive_stable: { N: 20, D: 50, C: 10, wScale: 0.5, xScale: 1, reg: 1e-3, offset: 1000 },
   softmax_vec: { N: 64, D: 40, C: 8, wScale: 0.2, xScale: 1, reg: 0.2 },
-  softmax_vec_stable: { N: 30, D: 50, C: 10, wScale: 20, xScale: 10, reg: 1e-3 },
+  softmax_vec_stable: { N: 30, D: 50, C: 10, wScale: 0.5, xScale: 1, reg: 1e-3, offset: 1000 },
   softmax_vec_zero_w: { N: 30, D: 20, C: 7, wScale: "zeros", xScale: 1, reg: 0.5 },
 } satisfies Record<string, LossSpec>;
 
@@ -44,6 +49,10 @@ export function lossInputs(seed: string, spec: LossSpec): LossInputs {
   const W = spec.wScale === "zeros" ? zeros([spec.D, spec.C]) : randn([spec.D, spec.C], { generator: g }).mul_(spec.wScale);
   const X = randn([spec.N, spec.D], { generator: g }).mul_(spec.xScale);
   const y = randint(0, spec.C, [spec.N], { generator: g });
+  if (spec.offset !== undefined) {
+    X.select(1, 0).fill_(1);
+    W.select(0, 0).add_(spec.offset);
+  }
   return { W, X, y, reg: spec.reg };
 }
 
@@ -127,6 +136,3 @@ export function predictInputs(seed: string): { W: Tensor; X: Tensor } {
     X: randn([PREDICT_SPEC.N, PREDICT_SPEC.D], { generator: g }),
   };
 }
-
-/** Labels as an int32 tensor (used by tests that build labels by hand). */
-export const labels = (xs: number[]): Tensor => tensor(xs, { dtype: "int32" });

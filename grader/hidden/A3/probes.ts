@@ -3,7 +3,7 @@
  * (inputs.ts) and returns the raw values (losses, gradients, predictions); the grader compares them.
  */
 import { Generator, type Tensor } from "../../../lib/tensor";
-import type { Probe, StudentModules } from "../../runner/kit";
+import type { Probe, StudentModules } from "../../runner/protocol";
 import { pick } from "../../runner/wire";
 import type * as A3 from "../../../student_src/linear_classifier";
 import {

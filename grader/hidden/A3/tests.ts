@@ -8,6 +8,7 @@ import { asTensor, checkNumber, checkTensor, describeValue, indexText, matchNumb
 import { holdoutSplit } from "../../holdout";
 import { accuracyOf, gradeAccuracy, loadModel, type AccuracyRule, type ModelSpec } from "../../models";
 import { gradeLossGrad, type LossGradOptions } from "../loss-grading";
+import { gradeGrid } from "../search-params";
 import type { FileTest, HiddenTest, ProbeTest, TestContext, Verdict } from "../types";
 import { adjustVariants, MSG, softmaxExpectation, svmExpectation, type LossGradExpectation, type VariantAdjustment } from "./expected";
 import {
@@ -56,25 +57,25 @@ const BOTH = { lossWeight: 0.4, gradWeight: 0.6 };
 const lossTests: ProbeTest[] = [
   lossTest({
     name: "svm_naive_grad", title: "svmLossNaive: gradient of the margins (reg = 0)", block: "svm-naive-grad", points: 8,
-    fn: "svmLossNaive", expect: svmExpectation, weights: GRAD_ONLY, dependsOn: ["svm-naive-reg-grad"],
+    fn: "svmLossNaive", expect: svmExpectation, weights: GRAD_ONLY,
     adjust: [[MSG.gradNotAveraged, { credit: 1, note: "(the division by N belongs to block svm-naive-reg-grad and is graded there)" }]],
   }),
   lossTest({
     name: "svm_naive_reg_grad", title: "svmLossNaive: averaged gradient with regularization", block: "svm-naive-reg-grad", points: 4,
-    fn: "svmLossNaive", expect: svmExpectation, weights: GRAD_ONLY, dependsOn: ["svm-naive-grad"],
+    fn: "svmLossNaive", expect: svmExpectation, weights: GRAD_ONLY,
   }),
   lossTest({
     name: "svm_vec_loss", title: "svmLossVectorized: loss with regularization", block: "svm-vectorized-loss", points: 8,
-    fn: "svmLossVectorized", expect: svmExpectation, weights: LOSS_ONLY, dependsOn: ["svm-vectorized-grad"],
+    fn: "svmLossVectorized", expect: svmExpectation, weights: LOSS_ONLY,
   }),
   lossTest({
     name: "svm_vec_loss_tiny_w", title: "svmLossVectorized: loss for tiny weights (about C - 1)", block: "svm-vectorized-loss", points: 4,
-    fn: "svmLossVectorized", expect: svmExpectation, weights: LOSS_ONLY, dependsOn: ["svm-vectorized-grad"],
+    fn: "svmLossVectorized", expect: svmExpectation, weights: LOSS_ONLY,
     adjust: [[MSG.marginNotZeroed, { credit: 0 }], [MSG.lossNotAveraged, { credit: 0 }]],
   }),
   lossTest({
     name: "svm_vec_grad", title: "svmLossVectorized: gradient with regularization", block: "svm-vectorized-grad", points: 12,
-    fn: "svmLossVectorized", expect: svmExpectation, weights: GRAD_ONLY, dependsOn: ["svm-vectorized-loss"],
+    fn: "svmLossVectorized", expect: svmExpectation, weights: GRAD_ONLY,
   }),
   lossTest({
     name: "softmax_naive", title: "softmaxLossNaive: loss and gradient with regularization", block: "softmax-naive", points: 10,
@@ -237,26 +238,10 @@ function gradePredict(value: unknown, ctx: TestContext): Verdict {
 
 // ------------------------------------------------------------------------------------------------ search params
 
+const GRID = { fields: ["learningRates", "regularizationStrengths"], minValues: { learningRates: 2, regularizationStrengths: 2 }, maxCombinations: 25 };
+
 function gradeSearchParams(value: unknown, fn: string): Verdict {
-  const v = fields(value);
-  if (typeof v === "string") return { fraction: 0, lines: [`${fn}: ${v}`] };
-  const problems: string[] = [];
-  const lists: number[][] = [];
-  for (const key of ["learningRates", "regularizationStrengths"]) {
-    const xs = v[key];
-    if (!Array.isArray(xs)) {
-      problems.push(`${key} is ${describeValue(xs)}, expected an array of numbers`);
-      continue;
-    }
-    if (xs.length < 2) problems.push(`${key} has ${xs.length} value(s): try at least 2`);
-    if (!xs.every((x) => typeof x === "number" && Number.isFinite(x) && x > 0)) problems.push(`${key} must hold positive numbers`);
-    lists.push(xs as number[]);
-  }
-  if (lists.length === 2 && lists[0].length * lists[1].length >= 25) {
-    problems.push(`${lists[0].length} x ${lists[1].length} = ${lists[0].length * lists[1].length} combinations: keep it under 25`);
-  }
-  if (problems.length) return { fraction: 0, lines: problems };
-  return { fraction: 1, lines: [`${lists[0].length} learning rates x ${lists[1].length} regularization strengths`] };
+  return gradeGrid(value, fn, GRID);
 }
 
 // ------------------------------------------------------------------------------------------------ testOneParamSet
@@ -337,7 +322,7 @@ export const A3_TESTS: HiddenTest[] = [
   { kind: "probe", name: "sample_batch", title: "sampleBatch: random rows with their labels", block: "sample-batch", points: 5, budgetMs: 2000, grade: gradeSampleBatch },
   {
     kind: "probe", name: "sgd_update", title: "trainLinearClassifier: SGD weight update", block: "sgd-update", points: 4, budgetMs: 2000,
-    dependsOn: ["sample-batch"], grade: gradeSgdUpdate,
+    grade: gradeSgdUpdate,
   },
   { kind: "probe", name: "linear_predict", title: "predictLinearClassifier: predicted labels", block: "linear-predict", points: 5, budgetMs: 2000, grade: gradePredict },
   {

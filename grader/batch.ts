@@ -1,0 +1,179 @@
+/**
+ * Grading a batch: every zip (or submission folder) in the inputs, --jobs at a time, each into
+ * <out>/<zip name>/results.json + feedback.md (atomic writes), then <out>/gradebook.csv. A submission whose zip
+ * (sha256) and grading setup (fingerprint) are unchanged since its results.json was written is skipped unless
+ * force. One line per submission on the console plus a progress bar. Bad submissions get a row like everyone
+ * else; the batch itself does not fail because of them.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { progress, type ProgressMode } from "../lib/viz/progress";
+import { loadAssignmentContext, type AssignmentContext, type GraderEnv } from "./assignment-context";
+import { feedbackMarkdown } from "./feedback";
+import { isSubmissionFolder, zipFolder } from "./folder-zip";
+import { writeFileAtomic, writeJsonAtomic } from "./fs-atomic";
+import { gradebookCsv } from "./gradebook";
+import { gradeSubmission, sha256File } from "./grade-submission";
+import { toGradescope, type GradescopeResults, type ResultsExtra } from "./gradescope-results";
+import type { PolicyOverrides } from "./policy";
+import { probeSandbox, type SandboxInfo } from "./sandbox";
+import { resolveSecret } from "./seeds";
+import { outputKey } from "./submission-files";
+
+export interface BatchOptions {
+  /** Zip files, folders of zips, or submission folders. */
+  inputs: string[];
+  outDir: string;
+  jobs: number;
+  secret?: string;
+  force?: boolean;
+  /** Grade everything as this assignment. */
+  assignment?: string;
+  /** Seed inputs with this student id (single-submission runs, e.g. Gradescope). */
+  studentId?: string;
+  policy?: PolicyOverrides;
+  repoRoot: string;
+  progressMode?: ProgressMode;
+  /** Console lines (default console.log). */
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+  /** Use this sandbox instead of probing. */
+  sandbox?: SandboxInfo;
+}
+
+export interface SubmissionRun {
+  key: string;
+  input: string;
+  skipped: boolean;
+  results: GradescopeResults;
+  durationMs: number;
+  /** Stage timings of a graded (not skipped) submission. */
+  timings: Record<string, number>;
+}
+
+export interface BatchSummary {
+  runs: SubmissionRun[];
+  graded: number;
+  skipped: number;
+  durationMs: number;
+  gradebook: string;
+  sandbox: SandboxInfo;
+}
+
+interface Item {
+  input: string;
+  zip: string;
+  key: string;
+}
+
+/** The submissions named by the inputs, with unique output keys, in a stable order. */
+async function collect(inputs: string[], tmp: string): Promise<Item[]> {
+  const items: Item[] = [];
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    const st = fs.statSync(abs);
+    if (st.isDirectory() && isSubmissionFolder(abs)) {
+      const zip = path.join(tmp, `${path.basename(abs) || "submission"}.zip`);
+      fs.writeFileSync(zip, (await zipFolder(abs)).zip);
+      items.push({ input: abs, zip, key: outputKey(abs) });
+    } else if (st.isDirectory()) {
+      for (const f of fs.readdirSync(abs).filter((n) => /\.zip$/i.test(n)).sort()) items.push({ input: path.join(abs, f), zip: path.join(abs, f), key: outputKey(f) });
+    } else items.push({ input: abs, zip: abs, key: outputKey(abs) });
+  }
+  const seen = new Map<string, number>();
+  for (const it of items) {
+    const n = (seen.get(it.key) ?? 0) + 1;
+    seen.set(it.key, n);
+    if (n > 1) it.key = `${it.key}-${n}`;
+  }
+  return items;
+}
+
+function readResults(file: string): GradescopeResults | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(file, "utf8")) as GradescopeResults;
+    return r?.extra_data?.format ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+export function summaryLine(r: GradescopeResults, skipped: boolean, ms: number): string {
+  const e = r.extra_data;
+  const score = `${r.score.toFixed(2).padStart(6)}/${String(e.max_score).padEnd(4)}`;
+  const who = `${e.key}${e.student_id && !e.key.includes(e.student_id) ? ` (${e.student_id})` : ""}`;
+  const status = skipped ? "unchanged, skipped" : e.status === "graded" ? "graded" : `${e.status}: ${e.status_reason ?? ""}`;
+  return `${score} ${e.assignment.padEnd(3)} ${who}  ${status}${skipped ? "" : ` [${(ms / 1000).toFixed(1)} s]`}`;
+}
+
+export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const warn = o.warn ?? ((l: string) => console.error(l));
+  const t0 = performance.now();
+  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-grade-"));
+  fs.chmodSync(workRoot, 0o755);
+  try {
+    const sandbox = o.sandbox ?? (await probeSandbox({ warn }));
+    const secret = resolveSecret(o.secret, warn);
+    const env: GraderEnv = { repoRoot: o.repoRoot, secret, sandbox, workRoot, policyOverrides: o.policy };
+    const contexts = new Map<string, Promise<AssignmentContext>>();
+    const context = (id: string) => {
+      if (!contexts.has(id)) {
+        const p = loadAssignmentContext(env, id);
+        p.then((c) => {
+          for (const w of c.source.warnings) warn(`[grade] ${id}: ${w}`);
+        }, () => {});
+        contexts.set(id, p);
+      }
+      return contexts.get(id)!;
+    };
+    const items = await collect(o.inputs, workRoot);
+    fs.mkdirSync(o.outDir, { recursive: true });
+    const runs: SubmissionRun[] = new Array(items.length);
+    const bar = progress({ total: items.length, label: "grading", unit: "sub", mode: o.progressMode ?? "auto" });
+    let done = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const i = next++;
+        const it = items[i];
+        const started = performance.now();
+        const dir = path.join(o.outDir, it.key);
+        const resultsFile = path.join(dir, "results.json");
+        let run: SubmissionRun | null = null;
+        if (!o.force) {
+          const old = readResults(resultsFile);
+          if (old && old.extra_data.zip_sha256 === (await sha256File(it.zip).catch(() => ""))) {
+            const ctx = await context(old.extra_data.assignment).catch(() => null);
+            if (ctx && ctx.fingerprint === old.extra_data.fingerprint) run = { key: it.key, input: it.input, skipped: true, results: old, durationMs: 0, timings: {} };
+          }
+        }
+        if (!run) {
+          const report = await gradeSubmission(env, it.zip, { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, context });
+          const policy = (await context(report.assignment).catch(() => null))?.policy;
+          const results = toGradescope(report, policy?.visibility ?? "visible");
+          writeFileAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(report));
+          writeJsonAtomic(resultsFile, results);
+          run = { key: it.key, input: it.input, skipped: false, results, durationMs: performance.now() - started, timings: report.timings };
+        }
+        runs[i] = run;
+        done++;
+        if (bar.mode === "tty") process.stderr.write("\r\x1b[K");
+        log(summaryLine(run.results, run.skipped, run.durationMs));
+        bar.update(done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, items.length)) }, worker));
+    bar.done();
+    const gradebook = path.join(o.outDir, "gradebook.csv");
+    writeFileAtomic(gradebook, gradebookCsv(runs.map((r) => r.results.extra_data as ResultsExtra)));
+    return {
+      runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,
+      durationMs: performance.now() - t0, gradebook, sandbox,
+    };
+  } finally {
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+}
