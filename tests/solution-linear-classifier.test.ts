@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { computeNumericGradient, gradCheckSparse, relError } from "../lib/gradcheck";
 import { Generator, ones, randint, randn, tensor, zeros } from "../lib/tensor";
 import {
-  LinearSVM, predictLinearClassifier, sampleBatch, Softmax, softmaxLossNaive, softmaxLossVectorized,
-  svmLossNaive, svmLossVectorized, trainLinearClassifier,
+  LinearSVM, predictLinearClassifier, sampleBatch, Softmax, softmaxGetSearchParams, softmaxLossNaive,
+  softmaxLossVectorized, svmGetSearchParams, svmLossNaive, svmLossVectorized, testOneParamSet, trainLinearClassifier,
 } from "../solutions/linear_classifier";
 
 const labels = (xs: number[]) => tensor(xs, { dtype: "int32" });
@@ -124,5 +124,33 @@ describe("training, prediction, persistence", () => {
     expect(back.predict(X).tolist()).toEqual(svm.predict(X).tolist());
     expect(() => new Softmax().load(join(dir, "svm.json"))).toThrow(/holds a LinearSVM, not a Softmax/);
     expect(() => new Softmax().load(join(dir, "missing.json"))).toThrow(/does not exist/);
+  });
+});
+
+describe("prediction, parameter search helpers", () => {
+  it("predictLinearClassifier takes the arg max of X W (hand-computed)", () => {
+    const W = tensor([[1, 0, -1], [0, 2, 0]]);
+    const X = tensor([[3, 1], [0, 1], [-2, 0]]); // scores [3,2,-3], [0,2,0], [-2,0,2]
+    expect(predictLinearClassifier(W, X).tolist()).toEqual([0, 1, 2]);
+  });
+
+  it("testOneParamSet reports the accuracies of the trained classifier", () => {
+    const g = new Generator("tops");
+    const centers = randn([2, 6], { generator: g }).mul_(4);
+    const y = randint(0, 2, [100], { generator: g });
+    const X = centers.indexSelect(0, y).add_(randn([100, 6], { generator: g }).mul_(0.2));
+    const data = { X_train: X.slice(0, 0, 80), y_train: y.slice(0, 0, 80), X_val: X.slice(0, 80), y_val: y.slice(0, 80) };
+    const { cls, trainAcc, valAcc } = testOneParamSet(new LinearSVM(), data, 1e-2, 1e-4, 100, new Generator(1));
+    const recomputed = cls.predict(data.X_val).eq(data.y_val).to("float64").mean().item();
+    expect(valAcc).toBe(recomputed);
+    expect(trainAcc).toBe(1);
+  });
+
+  it("search grids respect the assignment's limits", () => {
+    for (const grid of [svmGetSearchParams(), softmaxGetSearchParams()]) {
+      expect(grid.learningRates.length).toBeGreaterThanOrEqual(2);
+      expect(grid.regularizationStrengths.length).toBeGreaterThanOrEqual(2);
+      expect(grid.learningRates.length * grid.regularizationStrengths.length).toBeLessThan(25);
+    }
   });
 });

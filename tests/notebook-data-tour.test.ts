@@ -1,0 +1,41 @@
+// Executes notebooks/data_tour.ipynb headless with real Jupyter + tslab: the sample grid, a chart and the
+// preprocessing check must appear.
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runNotebook, type ExecutedNotebook } from "../scripts/notebook-runner";
+import { makeProjectCopy } from "./notebook-helpers";
+
+describe("data tour notebook", () => {
+  let copy: ReturnType<typeof makeProjectCopy>;
+  let nb: ExecutedNotebook;
+  beforeAll(async () => {
+    copy = makeProjectCopy();
+    nb = await runNotebook(path.join(copy.root, "notebooks", "data_tour.ipynb"), { timeoutSec: 180 });
+  }, 300_000);
+  afterAll(() => copy?.cleanup());
+
+  const cell = (id: string) => {
+    const c = nb.cells.find((x) => x.id === id);
+    if (!c) throw new Error(`no cell ${id}`);
+    return c;
+  };
+
+  it("runs every cell without an error", () => {
+    expect(nb.cells.filter((c) => c.error).map((c) => `${c.id}: ${c.error!.evalue} ${c.stderr}`)).toEqual([]);
+  });
+
+  it("shows the sample grid as a PNG and the class balance as an SVG chart", () => {
+    expect(cell("tour-samples").html).toContain("data:image/png;base64,");
+    const chart = cell("tour-balance").html;
+    expect(chart).toContain("<svg");
+    expect(chart).toContain("Images per class");
+  });
+
+  it("prints per-channel means of about zero after preprocessing", () => {
+    const m = cell("tour-check-mean").stdout.match(/channel means after preprocessing: (.*)/);
+    expect(m).not.toBeNull();
+    const means = m![1].split(",").map(Number);
+    expect(means).toHaveLength(3);
+    for (const v of means) expect(Math.abs(v)).toBeLessThan(1e-6);
+  });
+});
