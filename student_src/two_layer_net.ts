@@ -278,7 +278,8 @@ export function findBestNet(
   // ===================== BEGIN YOUR CODE: find-best-net =====================
   // TODO: loop over the grid from getParamSetFn(); for each combination build a TwoLayerNet (input size
   // data.X_train.size(1), output size = number of classes, dtype of the data, generator new Generator(seed)),
-  // train it, push a row to `results`, and keep the best net, its stats and its validation accuracy.
+  // train it for numIters iterations with generator new Generator(seed + 1) (so every configuration sees the same
+  // minibatches), push a row to `results`, and keep the best net, its stats and its validation accuracy.
   throw new Error("TODO: find-best-net");
   // ====================== END YOUR CODE: find-best-net ======================
   if (bestNet === null || bestStat === null) throw new Error("findBestNet: the search tried no configuration");
