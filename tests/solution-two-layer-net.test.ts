@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { computeNumericGradient, relError } from "../lib/gradcheck";
 import { Generator, randint, randn, tensor } from "../lib/tensor";
 import {
-  findBestNet, getToyData, nnForwardBackward, nnForwardPass, nnPredict, nnTrain, TwoLayerNet, type NetParams,
+  findBestNet, getToyData, nnForwardBackward, nnForwardPass, nnGetSearchParams, nnPredict, nnTrain, TwoLayerNet,
+  type NetParams,
 } from "../solutions/two_layer_net";
 
 describe("reference two-layer net", () => {
@@ -66,5 +67,12 @@ describe("reference two-layer net", () => {
     search.bestNet.save(join(dir, "nn.json"));
     const back = new TwoLayerNet(8, 16, 3).load(join(dir, "nn.json"));
     expect(back.predict(data.X_val).tolist()).toEqual(search.bestNet.predict(data.X_val).tolist());
+  });
+
+  it("the reference search grid has fewer than 256 combinations", () => {
+    const p = nnGetSearchParams();
+    const n = p.learningRates.length * p.hiddenSizes.length * p.regularizationStrengths.length * p.learningRateDecays.length;
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThan(256);
   });
 });
