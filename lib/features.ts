@@ -18,6 +18,8 @@
  * - featureDataset(raw, ...) -> the same train / val / test split as lib/data's preprocess (last validationRatio of
  *   the training images is validation), standardized with the training mean and std, optional bias column.
  */
+import type { DataSplits } from "./data/preprocess";
+import type { RawDataset } from "./data/types";
 import { tensor, type DType, type Tensor } from "./tensor";
 
 // ---------------------------------------------------------------------------------------------------------- hue
@@ -239,26 +241,15 @@ export function imageFeatures(images: Uint8Array, options: FeatureOptions): Tens
   return tensor(out, { shape: [n, F] });
 }
 
-/** A train / validation / test split of feature rows, like lib/data's PreprocessedData. */
-export interface FeatureData {
-  X_train: Tensor;
-  y_train: Tensor;
-  X_val: Tensor;
-  y_val: Tensor;
-  X_test: Tensor;
-  y_test: Tensor;
+/** Feature rows split like lib/data's preprocess output, with the training statistics used to standardise them. */
+export interface FeatureData extends DataSplits {
   /** Column means and standard deviations of the training features (before the bias column). */
   mean: Float64Array;
   std: Float64Array;
 }
 
 /** The part of lib/data's RawDataset that featureDataset needs. */
-export interface RawImages {
-  trainImages: Uint8Array;
-  trainLabels: Int32Array;
-  testImages: Uint8Array;
-  testLabels: Int32Array;
-}
+export type RawImages = Pick<RawDataset, "trainImages" | "trainLabels" | "testImages" | "testLabels">;
 
 /**
  * Features for a whole dataset with the same split as `preprocess(raw, { validationRatio })` (no shuffle: the last

@@ -8,12 +8,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus } from "node:os";
+import * as path from "node:path";
 import { Command } from "commander";
 import { Generator, randint, randn, setBackend, type DType, type Tensor } from "../lib/tensor";
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
 import { benchA3 } from "../grader/bench";
-import * as path from "node:path";
 
 interface Workload {
   name: string;
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
   if (workloads.length > 0) benchWorkloads(workloads, backends, repeat, opts.numpy);
   if (want("grader")) {
     // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
-    const jobs = Math.max(1, (await import("node:os")).cpus().length);
+    const jobs = Math.max(1, cpus().length);
     console.log(`\nGrader throughput (${opts.submissions} solution-based A3 submissions, --jobs ${jobs}):`);
     const r = await benchA3({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), jobs, log: () => {} });
     console.log(`  ${r.submissions} graded in ${r.seconds.toFixed(1)} s: ${r.perMinute.toFixed(0)} submissions/minute, ${r.fullMarks} with full marks`);

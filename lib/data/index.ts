@@ -26,7 +26,7 @@ export {
   downloadCifar10, extractTarGz, cifar10Complete, md5File, CIFAR10_URL, CIFAR10_MD5, CIFAR10_ARCHIVE, type DownloadOptions,
 } from "./cifar10-download";
 export {
-  preprocess, featuresToImages, channelMean, fillFeatures, type PreprocessOptions, type PreprocessedData,
+  preprocess, featuresToImages, channelMean, fillFeatures, type PreprocessOptions, type PreprocessedData, type DataSplits,
 } from "./preprocess";
 export { classMeans, pixelHistogram } from "./stats";
 

@@ -28,8 +28,8 @@ export interface PreprocessOptions {
   shuffleSeed?: string | number;
 }
 
-/** Output of {@link preprocess}. X tensors have shape [N, 3072] ([N, 3073] with the bias trick, [N, 3, 32, 32] unflattened). */
-export interface PreprocessedData {
+/** Train / validation / test tensors: X rows are examples, y holds int32 labels. */
+export interface DataSplits {
   /** [N_train, D] features; D = 3072 (3073 with the bias trick). */
   X_train: Tensor;
   /** [N_train] int32 labels. */
@@ -42,6 +42,10 @@ export interface PreprocessedData {
   X_test: Tensor;
   /** [N_test] int32. */
   y_test: Tensor;
+}
+
+/** Output of {@link preprocess}. X tensors have shape [N, 3072] ([N, 3073] with the bias trick, [N, 3, 32, 32] unflattened). */
+export interface PreprocessedData extends DataSplits {
   /** [numDev, D] random training rows when numDev > 0. */
   X_dev?: Tensor;
   /** [numDev] int32. */
