@@ -11,7 +11,6 @@ export const A3_THRESHOLDS = { svmVal: 0.33, svmTest: 0.3, softmaxVal: 0.33, sof
 
 function copyWith(studentFrom: "solutions" | "student_src") {
   const copy = makeProjectCopy();
-  fs.cpSync(path.join(ROOT, "scripts"), path.join(copy.root, "scripts"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, studentFrom, "linear_classifier.ts"), path.join(copy.root, "student_src", "linear_classifier.ts"));
   return copy;
 }

@@ -21,8 +21,6 @@ const CELL_TIMEOUT_SEC = 300;
 
 function projectWith(studentFile: string | null): ReturnType<typeof makeProjectCopy> {
   const copy = makeProjectCopy();
-  // the submit cell imports scripts/course/notebook-submit
-  fs.cpSync(path.join(ROOT, "scripts"), path.join(copy.root, "scripts"), { recursive: true });
   if (studentFile) fs.copyFileSync(studentFile, path.join(copy.root, "student_src", "two_layer_net.ts"));
   return copy;
 }
