@@ -1,18 +1,24 @@
 /**
- * npm run bench [-- --repeat N] [--no-numpy] [--only matmul|softmax|net]
+ * npm run bench [-- --repeat N] [--rounds R] [--show-rounds] [--backends native,portable] [--no-numpy]
+ *                 [--only kernel|matmul|softmax|net|grader]
  *
- * Times the tensor toolkit's hot paths on every available matmul backend and, when Debian's python3-numpy is
+ * Times the tensor toolkit's hot paths on every available backend and, when Debian's python3-numpy is
  * installed, numpy on the same shapes in the same run. Timings move by ~1.5x between runs on a shared machine,
  * so only the ratios within one run are meaningful: each row prints its ratio to that run's baseline
- * (the naive triple loop for the kernel rows, numpy for the workload rows).
+ * (the naive triple loop for the kernel rows, numpy for the workload rows). For the workload rows numpy runs
+ * in a helper process and the two sides take turns, R rounds per row, so both see the same machine load (this
+ * VM has slow spells of ~2x lasting tens of milliseconds); each side's time is its median over the rounds and
+ * the ratio is the ratio of those medians. Slower backends run once per row, after the rounds.
  */
-import { execFileSync } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import * as path from "node:path";
+import { createInterface } from "node:readline";
 import { Command } from "commander";
-import { Generator, randint, randn, setBackend, type DType, type Tensor } from "../lib/tensor";
+import { Generator, randint, randn, setBackend, zeros, type DType, type Tensor } from "../lib/tensor";
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
+import { loadNativeBackend } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
 import { benchA3 } from "../grader/bench";
 
@@ -61,14 +67,17 @@ function softmaxWorkload(N: number, C: number, dtype: DType): Workload {
     prepare() {
       const g = new Generator("bench-softmax");
       const X = randn([N, D], { dtype, generator: g });
-      const W = randn([D, C], { dtype, generator: g }).mul_(1e-3);
+      const W = randn([D, C], { dtype, generator: g }).mul_(1e-4);
       const y = randint(0, C, [N], { generator: g });
       return () => void softmaxLossGrad(W, X, y, 1e-3);
     },
   };
 }
 
-/** One SGD step of a two-layer ReLU net with softmax loss and L2 (forward, backward, update). */
+/**
+ * One SGD step of a two-layer ReLU net as the A4 solution writes it, and as scripts/bench_numpy.py does it:
+ * forward, softmax loss with L2 on W1 and W2, backward, in-place update of W1, b1, W2, b2.
+ */
 function netWorkload(H: number, dtype: DType): Workload {
   const N = 200, In = 3072, C = 10;
   return {
@@ -79,17 +88,19 @@ function netWorkload(H: number, dtype: DType): Workload {
       const g = new Generator("bench-net");
       const X = randn([N, In], { dtype, generator: g });
       const y = randint(0, C, [N], { generator: g });
-      const W1 = randn([In, H], { dtype, generator: g }).mul_(1e-2);
-      const b1 = randn([H], { dtype, generator: g }).mul_(0);
-      const W2 = randn([H, C], { dtype, generator: g }).mul_(1e-2);
-      const b2 = randn([C], { dtype, generator: g }).mul_(0);
+      const W1 = randn([In, H], { dtype, generator: g }).mul_(1e-4);
+      const b1 = zeros([H], { dtype });
+      const W2 = randn([H, C], { dtype, generator: g }).mul_(1e-4);
+      const b2 = zeros([C], { dtype });
       const reg = 1e-3, lr = 1e-4;
+      let loss = 0;
       return () => {
         const hidden = X.matmul(W1).add_(b1).clamp_({ min: 0 });
         const scores = hidden.matmul(W2).add_(b2);
         const shifted = scores.sub(scores.max(1, true).values);
         const e = shifted.exp();
         const probs = e.div_(e.sum(1, true));
+        loss = probs.gather(1, y).log().neg().mean().item() + reg * (W1.mul(W1).sum().item() + W2.mul(W2).sum().item());
         const dscores = probs.scatterAdd_(1, y, -1).div_(N);
         const dW2 = hidden.t().matmul(dscores).add_(W2, 2 * reg);
         const db2 = dscores.sum(0);
@@ -97,6 +108,7 @@ function netWorkload(H: number, dtype: DType): Workload {
         const dW1 = X.t().matmul(dhidden).add_(W1, 2 * reg);
         const db1 = dhidden.sum(0);
         W1.add_(dW1, -lr); b1.add_(db1, -lr); W2.add_(dW2, -lr); b2.add_(db2, -lr);
+        if (!Number.isFinite(loss)) throw new Error(`two-layer step: loss is ${loss}`);
       };
     },
   };
@@ -114,24 +126,64 @@ function medianMs(step: () => void, repeat: number): number {
   return times[Math.floor(times.length / 2)];
 }
 
-/** numpy timings for the same workloads, keyed "name|dtype"; empty when numpy is unavailable. */
-function numpyTimings(repeat: number): Map<string, number> {
+/** A running scripts/bench_numpy.py --serve: measure(name, dtype, repeat) gives numpy's median ms. */
+interface NumpyWorker {
+  measure(name: string, dtype: DType, repeat: number): Promise<number>;
+  close(): void;
+}
+
+/** Starts the numpy helper, or returns why it cannot run (no /usr/bin/python3 or no numpy). */
+async function startNumpy(): Promise<NumpyWorker | string> {
   const python = "/usr/bin/python3";
-  const script = "scripts/bench_numpy.py";
-  const out = new Map<string, number>();
-  if (!existsSync(python) || !existsSync(script)) return out;
+  const script = path.resolve(__dirname, "bench_numpy.py");
+  if (!existsSync(python)) return `${python} not found`;
   const env = { ...process.env };
   // Debian's OpenBLAS picks its best kernel only when these overrides are absent (see notes/performance.md).
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  const child: ChildProcessWithoutNullStreams = spawn(python, [script, "--serve"], { env });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  const lines = createInterface({ input: child.stdout });
+  const waiting: Array<(line: string | null) => void> = [];
+  lines.on("line", (line) => waiting.shift()?.(line));
+  child.on("close", () => { for (const w of waiting.splice(0)) w(null); });
+  child.on("error", () => { for (const w of waiting.splice(0)) w(null); });
+  const ask = (query: string): Promise<{ ms?: number; error?: string }> =>
+    new Promise((resolve) => {
+      waiting.push((line) => {
+        if (line === null) resolve({ error: `numpy helper exited: ${stderr.trim().split("\n").pop() ?? "no output"}` });
+        else resolve(JSON.parse(line) as { ms?: number; error?: string });
+      });
+      child.stdin.write(`${query}\n`);
+    });
+  const worker: NumpyWorker = {
+    async measure(name, dtype, repeat) {
+      const r = await ask(`${name}|${dtype}|${repeat}`);
+      if (r.ms === undefined) throw new Error(r.error ?? "no answer");
+      return r.ms;
+    },
+    close: () => child.stdin.end(),
+  };
   try {
-    const text = execFileSync(python, [script, "--repeat", String(repeat)], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    const parsed = JSON.parse(text) as { rows: { name: string; dtype: string; ms: number }[] };
-    for (const r of parsed.rows) out.set(`${r.name}|${r.dtype}`, r.ms);
+    await worker.measure("matmul 200x3073 @ 3073x100", "float64", 1); // imports numpy; fails fast without it
   } catch (e) {
-    console.log(`numpy: not measured (${(e as Error).message.split("\n")[0]})`);
+    worker.close();
+    return (e as Error).message;
   }
-  return out;
+  return worker;
+}
+
+const SETTLE_MS = 250;
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function fmt(ms: number): string {
@@ -140,17 +192,29 @@ function fmt(ms: number): string {
 
 async function main(): Promise<void> {
   const opts = new Command()
-    .option("--repeat <n>", "timed repetitions per row (median is reported)", "7")
+    .option("--repeat <n>", "timed repetitions per measurement (median is reported)", "7")
+    .option("--rounds <n>", "workload rows: numpy and the fastest backend take turns this many times", "9")
+    .option("--show-rounds", "print every round's times (to see the machine's noise)")
     .option("--no-numpy", "skip the numpy comparison")
     .option("--only <group>", "run one group: kernel, matmul, softmax, net or grader")
+    .option("--backends <names>", "comma-separated backends to time (default: every available one but naive)")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
     .parse()
-    .opts<{ repeat: string; numpy: boolean; only?: string; submissions: string }>();
+    .opts<{ repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; only?: string; backends?: string; submissions: string }>();
   const repeat = Math.max(1, Number(opts.repeat));
   const want = (group: string): boolean => !opts.only || opts.only === group;
-  const backends = availableBackends().filter((b) => b !== "naive");
+  const available = availableBackends();
+  const backends = opts.backends
+    ? opts.backends.split(",").map((b) => b.trim() as BackendName)
+    : available.filter((b) => b !== "naive");
+  for (const b of backends) {
+    if (!available.includes(b)) throw new Error(`--backends: "${b}" is not available here (available: ${available.join(", ")})`);
+  }
   process.env.TENSOR_QUIET = "1";
-  console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after a warm-up`);
+  const native = loadNativeBackend().backend;
+  const gcFlag = process.execArgv.includes("--single-threaded-gc") ? "single-threaded GC, as in the notebook kernel" : "default GC (the notebook kernel uses --single-threaded-gc)";
+  console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after a warm-up; ${gcFlag}` +
+    (native ? `; malloc tuning ${native.mallocTuned ? "on" : "off"}` : ""));
 
   if (want("kernel")) {
     console.log("\nShipped kernels vs the naive i-j-k loop (float64):");
@@ -176,7 +240,7 @@ async function main(): Promise<void> {
     if (want("softmax")) workloads.push(softmaxWorkload(500, 10, dtype));
     if (want("net")) workloads.push(netWorkload(100, dtype), netWorkload(500, dtype));
   }
-  if (workloads.length > 0) benchWorkloads(workloads, backends, repeat, opts.numpy);
+  if (workloads.length > 0) await benchWorkloads(workloads, backends, repeat, Math.max(1, Number(opts.rounds)), opts.numpy, Boolean(opts.showRounds));
   if (want("grader")) {
     // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
     const jobs = Math.max(1, cpus().length);
@@ -186,28 +250,63 @@ async function main(): Promise<void> {
   }
 }
 
-function benchWorkloads(workloads: Workload[], backends: BackendName[], repeat: number, withNumpy: boolean): void {
-  const numpy = withNumpy ? numpyTimings(repeat) : new Map<string, number>();
-  console.log(`\nWorkloads per backend${numpy.size ? " and the ratio to numpy measured in this run (1.00 = numpy's speed)" : " (numpy not measured)"}:`);
-  const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), numpy.size ? "numpy ms".padStart(10) : ""];
-  if (numpy.size) header.push(...backends.map((b) => `${b}/numpy`.padStart(15)));
+async function benchWorkloads(
+  workloads: Workload[], backends: BackendName[], repeat: number, rounds: number, withNumpy: boolean, showRounds: boolean,
+): Promise<void> {
+  let numpy: NumpyWorker | null = null;
+  if (withNumpy) {
+    const started = await startNumpy();
+    if (typeof started === "string") console.log(`numpy: not measured (${started})`);
+    else numpy = started;
+  }
+  console.log(numpy
+    ? `\nWorkloads: ms per backend and numpy (medians over ${rounds} interleaved rounds), ratio to numpy (1.00 = numpy's speed):`
+    : "\nWorkloads: ms per backend (numpy not measured):");
+  const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), numpy ? "numpy ms".padStart(10) : ""];
+  if (numpy) header.push(...backends.map((b) => `${b}/numpy`.padStart(15)));
   console.log(header.join(" "));
   const worst = new Map<BackendName, number>();
-  for (const w of workloads) {
-    const times = backends.map((b) => {
-      setBackend(b);
-      const slow = b !== "native" && w.flops > 2e9;
-      return medianMs(w.prepare(), slow ? Math.min(repeat, 3) : repeat);
-    });
-    const np = numpy.get(`${w.name}|${w.dtype}`);
-    const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...times.map((t) => fmt(t).padStart(12)), np !== undefined ? fmt(np).padStart(10) : ""];
-    if (np !== undefined) {
-      times.forEach((t, i) => {
-        cells.push((t / np).toFixed(2).padStart(15));
-        worst.set(backends[i], Math.max(worst.get(backends[i]) ?? 0, t / np));
+  try {
+    for (const w of workloads) {
+      // The fastest backend takes turns with numpy; the others run afterwards (the portable kernel needs
+      // seconds on the big rows, and its garbage should not land in the interleaved rounds).
+      const steps = backends.map((b, i) => {
+        setBackend(b);
+        const slow = b !== "native" && w.flops > 2e9;
+        return { backend: b, step: w.prepare(), rounds: i === 0 ? rounds : 1, repeat: slow ? Math.min(repeat, 3) : repeat, ms: [] as number[] };
       });
+      const npMs: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const np = numpy ? await numpy.measure(w.name, w.dtype, repeat) : undefined;
+        // OpenBLAS threads spin for ~0.1 s after a call before sleeping: let numpy's go idle (and ours after
+        // this side's turn) so neither side runs while the other's threads still hold a core.
+        if (numpy) await settle();
+        setBackend(steps[0].backend);
+        const ms = medianMs(steps[0].step, steps[0].repeat);
+        steps[0].ms.push(ms);
+        if (numpy) await settle();
+        if (np !== undefined) {
+          npMs.push(np);
+          if (showRounds) console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ${steps[0].backend} ${fmt(ms)} ms, numpy ${fmt(np)} ms`);
+        }
+      }
+      for (const s of steps.slice(1)) {
+        setBackend(s.backend);
+        s.ms.push(medianMs(s.step, s.repeat));
+      }
+      const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...steps.map((s) => fmt(median(s.ms)).padStart(12))];
+      if (numpy) {
+        cells.push(fmt(median(npMs)).padStart(10));
+        for (const [i, s] of steps.entries()) {
+          const ratio = median(s.ms) / median(npMs);
+          cells.push(ratio.toFixed(2).padStart(15));
+          worst.set(s.backend, Math.max(worst.get(s.backend) ?? 0, ratio));
+        }
+      }
+      console.log(cells.join(" "));
     }
-    console.log(cells.join(" "));
+  } finally {
+    numpy?.close();
   }
   if (worst.size) {
     console.log(`\nsummary: worst ratio to numpy: ${[...worst].map(([b, r]) => `${b} ${r.toFixed(2)}x`).join(", ")}`);

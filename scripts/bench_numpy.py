@@ -18,6 +18,10 @@ Rows (each for float64 and float32; data from a fixed seed, standard-normal X, s
 
 Each case runs --warmup times untimed, then --repeat timed runs; "ms" is the median in milliseconds.
 
+--serve keeps the process alive for interleaved measurements (scripts/bench.ts alternates numpy and the TypeScript
+backends row by row, so both see the same machine load): it reads lines "<name>|<dtype>|<repeat>" on stdin and
+answers each with one JSON line, {"ms": median} or {"error": message}; it stops at end of input.
+
 OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE when numpy is imported; for a fair comparison with the native
 addon they should be unset, which the caller does in this subprocess's environment. As a safety net this script
 also drops them from its own environment before importing numpy (affects this process only).
@@ -40,6 +44,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=None, help="OPENBLAS_NUM_THREADS for this process")
     p.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--serve", action="store_true", help="answer '<name>|<dtype>|<repeat>' lines on stdin")
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat must be >= 1")
@@ -150,7 +155,32 @@ def cases(dtype, rng):
     return out
 
 
+def serve():
+    by_dtype = {}
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return
+        try:
+            name, dtype, repeat = line.rstrip("\n").split("|")
+            if dtype not in ("float64", "float32"):
+                raise ValueError(f"unknown dtype {dtype!r}")
+            if dtype not in by_dtype:
+                by_dtype[dtype] = dict(cases(np.dtype(dtype), np.random.default_rng(ARGS.seed)))
+            fn = by_dtype[dtype].get(name)
+            if fn is None:
+                raise ValueError(f"unknown case {name!r}")
+            reply = {"ms": round(median_ms(fn, max(1, int(repeat)), ARGS.warmup), 4)}
+        except ValueError as e:
+            reply = {"error": str(e)}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
 def main():
+    if ARGS.serve:
+        serve()
+        return
     dtypes = ["float64", "float32"] if ARGS.dtype == "both" else [ARGS.dtype]
     rows = []
     for dtype in dtypes:

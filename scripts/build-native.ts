@@ -10,7 +10,7 @@
  *
  * How: node-gyp (npm's bundled copy, else a node-gyp package) with --nodedir pointing at the local Node headers
  * (<node prefix>/include/node, e.g. /usr/include/node from Debian's nodejs, or the official tarball's include/),
- * so nothing is downloaded; if node-gyp is missing or fails (e.g. no python3 or make), compiles the one C file
+ * so nothing is downloaded; if node-gyp is missing or fails (e.g. no python3 or make), compiles the C files
  * directly with cc. Needs: a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install build-essential
  * libopenblas-dev). Running it from `npm run` is not an install script, so npm's allowScripts policy does not apply.
  */
@@ -22,7 +22,8 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 const NATIVE_DIR = path.join(ROOT, "lib", "native");
 const BUILD_DIR = path.join(NATIVE_DIR, "build");
-const SOURCE = path.join(NATIVE_DIR, "src", "blas_addon.c");
+/** Keep in sync with lib/native/binding.gyp. */
+const SOURCES = ["blas_addon.c", "args.c", "elementwise.c"].map((f) => path.join(NATIVE_DIR, "src", f));
 /** Keep in sync with lib/tensor/native-backend.ts. */
 const ADDON = path.join(BUILD_DIR, "Release", "dlvr_blas.node");
 const LOG = path.join(BUILD_DIR, "build-native.log");
@@ -155,6 +156,9 @@ a.gemm(false, false, 2, 2, 2, new Float64Array([1, 2, 3, 4]), new Float64Array([
 a.gemm(true, true, 2, 2, 2, new Float32Array([1, 3, 2, 4]), new Float32Array([5, 7, 6, 8]), c32);
 const want = [19, 22, 43, 50];
 if (!want.every((v, i) => c64[i] === v && c32[i] === v)) throw new Error("wrong result " + c64 + " / " + c32);
+const y = new Float64Array([1, 2, 3]);
+a.axpy(y, new Float64Array([1, 1, 1]), 2);
+if (y.join() !== "3,4,5") throw new Error("wrong axpy result " + y);
 console.log(JSON.stringify({ config: a.config, threads: a.getNumThreads() }));
 `;
 
@@ -206,8 +210,8 @@ function main(): never {
     fs.rmSync(BUILD_DIR, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(ADDON), { recursive: true });
     const r = run(cc, [
-      "-std=c11", "-O2", "-fPIC", "-shared", "-Wall", "-DNAPI_VERSION=8",
-      `-I${include}`, `-I${BLAS_INCLUDE}`, SOURCE, "-o", ADDON, "-lopenblas",
+      "-std=c11", "-O3", "-ffp-contract=off", "-fPIC", "-shared", "-Wall", "-DNAPI_VERSION=8",
+      `-I${include}`, `-I${BLAS_INCLUDE}`, ...SOURCES, "-o", ADDON, "-lopenblas",
     ]);
     if (!ok(r)) finish("fail", `(${gypError}; direct ${cc} build failed too: ${firstError(r)})`);
     how = `${cc} directly (${gypError})`;

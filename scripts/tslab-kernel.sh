@@ -42,4 +42,7 @@ cd "$root"
 # Folder imports ("./lib/tensor" -> lib/tensor/index.ts) fail at run time in plain tslab; see the preload.
 preload="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tslab-folder-imports.cjs"
 export NODE_OPTIONS="--require \"$preload\"${NODE_OPTIONS:+ $NODE_OPTIONS}"
-exec "$tslab" kernel --config-path "$connection_file"
+# --single-threaded-gc: V8's background GC threads compete with OpenBLAS's threads for the few cores of a
+# student laptop or VM, and the JS heap here is tiny (tensor data lives outside it), so parallel GC buys
+# nothing; measured on 2 cores it made a two-layer training step ~1.5x slower (see lib/native/README.md).
+exec node --single-threaded-gc "$tslab" kernel --config-path "$connection_file"

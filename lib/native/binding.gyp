@@ -2,11 +2,28 @@
   "targets": [
     {
       "target_name": "dlvr_blas",
-      "sources": ["src/blas_addon.c"],
-      "defines": ["NAPI_VERSION=8"],
-      "include_dirs": ["/usr/include/openblas"],
-      "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "libraries": ["-lopenblas"]
+      "sources": [
+        "src/blas_addon.c",
+        "src/args.c",
+        "src/elementwise.c"
+      ],
+      "defines": [
+        "NAPI_VERSION=8"
+      ],
+      "include_dirs": [
+        "/usr/include/openblas"
+      ],
+      "cflags": [
+        "-std=c11",
+        "-O3",
+        "-ffp-contract=off",
+        "-Wall",
+        "-Wextra",
+        "-Wno-unused-parameter"
+      ],
+      "libraries": [
+        "-lopenblas"
+      ]
     }
   ]
 }

@@ -1,9 +1,10 @@
-import type { FloatArray, GemmBackend } from "./backend";
+import type { ElementwiseKernels, FloatArray, GemmBackend } from "./backend";
 import { loadNativeBackend } from "./native-backend";
+import { portableElementwise } from "./portable-elementwise";
 import { naiveBackend, portableBackend } from "./portable-gemm";
 
 /**
- * Which matmul kernel runs. The fastest available is picked on first use (native BLAS when it was built,
+ * Which matmul kernel (and elementwise loops) run. The fastest available is picked on first use (native BLAS when it was built,
  * else the portable TypeScript kernel); TENSOR_BACKEND=native|portable|naive or setBackend() forces one.
  * Results agree across backends to floating-point rounding; only speed differs.
  */
@@ -69,4 +70,9 @@ export function gemm(
     if (!process.env.TENSOR_QUIET) console.log(`[lib/tensor] matmul backend: ${backend.name}`);
   }
   backend.gemm(transA, transB, m, n, k, a, b, c);
+}
+
+/** The active backend's elementwise loops (the portable ones unless the backend brings faster ones). */
+export function elementwise(): ElementwiseKernels {
+  return getBackend().elementwise ?? portableElementwise;
 }

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FloatArray, GemmBackend } from "./backend";
+import type { ElementwiseKernels, FloatArray, GemmBackend } from "./backend";
+import type { Storage } from "./dtype";
+import { portableElementwise } from "./portable-elementwise";
 
 /**
  * The native matmul backend: lib/native/build/Release/dlvr_blas.node, a Node-API addon (C) calling OpenBLAS's
@@ -12,9 +14,15 @@ import type { FloatArray, GemmBackend } from "./backend";
 /** Path of the built addon relative to the project root (see scripts/build-native.ts). */
 export const NATIVE_ADDON_PATH = path.join("lib", "native", "build", "Release", "dlvr_blas.node");
 
-/** What the addon exports (lib/native/src/blas_addon.c). */
+/** What the addon exports (lib/native/src/blas_addon.c and elementwise.c). */
 interface BlasAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void;
+  arith(op: number, a: FloatArray, b: FloatArray | Uint8Array, out: FloatArray, broadcast: number, L: number): void;
+  compareScalar(op: number, a: FloatArray, s: number, out: Uint8Array): void;
+  axpy(y: FloatArray, x: FloatArray, alpha: number): void;
+  clamp(src: FloatArray, out: FloatArray, lo: number, hi: number): void;
+  sum(src: FloatArray, out: FloatArray, outer: number, size: number, inner: number): void;
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
@@ -28,7 +36,17 @@ export interface NativeBackend extends GemmBackend {
   readonly blasConfig: string;
   /** Absolute path of the loaded addon. */
   readonly addonPath: string;
+  /** Whether glibc malloc was told to keep freed tensor memory for reuse (see MALLOC_TUNING). */
+  readonly mallocTuned: boolean;
 }
+
+/**
+ * glibc thresholds set when the addon loads (unless TENSOR_MALLOC_TUNING=0): blocks up to 32 MiB come from the
+ * heap instead of mmap, and up to 256 MiB of freed heap top is kept. Without this, every tensor above 128 KiB
+ * is page-faulted in afresh after each GC (V8 frees array buffers late, glibc has returned the memory by then):
+ * W.mul(W) on a 3073x10 float64 weight took 130 us instead of 16 us here.
+ */
+export const MALLOC_TUNING = { mmapThreshold: 32 * 2 ** 20, trimThreshold: 256 * 2 ** 20 } as const;
 
 export type NativeLoadResult = { backend: NativeBackend } | { backend: null; reason: string };
 
@@ -93,20 +111,72 @@ function load(): NativeLoadResult {
     }
     return { backend: null, reason: `could not load ${file}: ${message(e)} (rebuild with \`npm run build:native\`)` };
   }
-  if (typeof mod.gemm !== "function" || typeof mod.setNumThreads !== "function" || typeof mod.getNumThreads !== "function") {
-    return { backend: null, reason: `${file} is not the expected addon (no gemm/setNumThreads); rebuild with \`npm run build:native\`` };
+  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "tuneMalloc"]
+    .filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
+  if (missing.length > 0) {
+    return { backend: null, reason: `${file} is an older or different build (no ${missing.join(", ")}); rebuild with \`npm run build:native\`` };
   }
   addon = mod;
   const gemm = mod.gemm;
+  const mallocTuned = process.env.TENSOR_MALLOC_TUNING !== "0" && mod.tuneMalloc(MALLOC_TUNING.mmapThreshold, MALLOC_TUNING.trimThreshold);
   const backend: NativeBackend = {
     name: "native (OpenBLAS)",
     blasConfig: typeof mod.config === "string" ? mod.config : "OpenBLAS",
     addonPath: file,
+    mallocTuned,
     gemm(transA, transB, m, n, k, a, b, c) {
       gemm(transA, transB, m, n, k, a, b, c);
     },
+    elementwise: nativeElementwise(mod),
   };
   return { backend };
+}
+
+/**
+ * Below this many elements a loop stays in TypeScript: crossing into C costs about a microsecond, which only
+ * pays off on larger arrays. (`npm run bench` measures both sides.)
+ */
+export const NATIVE_MIN_ELEMENTS = 1024;
+
+function isFloatArray(x: Storage): x is FloatArray {
+  return x instanceof Float64Array || x instanceof Float32Array;
+}
+
+/** The addon's loops for float data of at least NATIVE_MIN_ELEMENTS elements; the portable ones otherwise. */
+function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
+  const portable = portableElementwise;
+  return {
+    arith(op, a, b, out, broadcast, L) {
+      // b === out is allowed only where each out[i] reads b[i] or b[0] (the addon checks it too).
+      if (out.length < NATIVE_MIN_ELEMENTS || b instanceof Int32Array || (b === out && broadcast > 1)) {
+        portable.arith(op, a, b, out, broadcast, L);
+      } else {
+        mod.arith(op, a, b, out, broadcast, L);
+      }
+    },
+    compareScalar(op, a, s, out) {
+      if (out.length < NATIVE_MIN_ELEMENTS) portable.compareScalar(op, a, s, out);
+      else mod.compareScalar(op, a, s, out);
+    },
+    axpy(y, x, alpha) {
+      if (y.length < NATIVE_MIN_ELEMENTS || !isFloatArray(x)) portable.axpy(y, x, alpha);
+      else mod.axpy(y, x, alpha);
+    },
+    clamp(src, out, lo, hi) {
+      if (out.length < NATIVE_MIN_ELEMENTS || !isFloatArray(src) || !isFloatArray(out) || src.constructor !== out.constructor) {
+        portable.clamp(src, out, lo, hi);
+      } else {
+        mod.clamp(src, out, lo, hi);
+      }
+    },
+    sum(src, out, outer, size, inner) {
+      if (src.length < NATIVE_MIN_ELEMENTS || !isFloatArray(src) || !isFloatArray(out) || src.constructor !== out.constructor) {
+        portable.sum(src, out, outer, size, inner);
+      } else {
+        mod.sum(src, out, outer, size, inner);
+      }
+    },
+  };
 }
 
 /** The addon next to this checkout: <root>/lib/native/build/..., found from this file, else from the cwd upwards. */

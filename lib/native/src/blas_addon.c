@@ -1,5 +1,6 @@
 /*
- * dlvr_blas: a tiny Node-API (C, ABI-stable) binding of OpenBLAS's cblas_dgemm / cblas_sgemm.
+ * dlvr_blas: a tiny Node-API (C, ABI-stable) binding of OpenBLAS's cblas_dgemm / cblas_sgemm, plus the
+ * elementwise kernels of elementwise.c (arith, compareScalar, axpy, clamp, sum; see elementwise.h).
  *
  *   gemm(transA, transB, m, n, k, a, b, c)   C = op(A) * op(B), row-major, dense, C overwritten.
  *       a, b, c: all Float64Array (dgemm) or all Float32Array (sgemm); the BLAS call works on the typed
@@ -10,136 +11,27 @@
  *   getNumThreads()    openblas_get_num_threads().
  *   config             openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
  *   coreName           openblas_get_corename(), e.g. "SkylakeX".
+ *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
+ *   tuneMalloc(mmapThreshold, trimThreshold)   keeps freed tensor memory for reuse (glibc mallopt; see below).
  *
  * Built by scripts/build-native.ts (npm run build:native) into lib/native/build/Release/dlvr_blas.node.
  */
-#include <node_api.h>
 #include <cblas.h>
 
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "args.h"
+#include "elementwise.h"
 
 /* Declared by OpenBLAS's cblas.h; repeated so the file also compiles if another cblas.h comes first. */
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 char *openblas_get_config(void);
 char *openblas_get_corename(void);
-
-#define CHECK(call)                                                              \
-  do {                                                                           \
-    if ((call) != napi_ok) {                                                     \
-      napi_throw_error(env, NULL, "dlvr_blas: internal Node-API call failed: " #call); \
-      return NULL;                                                               \
-    }                                                                            \
-  } while (0)
-
-static napi_value fail(napi_env env, int range, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static napi_value fail(napi_env env, int range, const char *fmt, ...) {
-  char msg[320];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (!pending) {
-    if (range) napi_throw_range_error(env, NULL, msg);
-    else napi_throw_type_error(env, NULL, msg);
-  }
-  return NULL;
-}
-
-static const char *type_name(napi_env env, napi_value v) {
-  napi_valuetype t;
-  bool is_ta = false;
-  if (napi_typeof(env, v, &t) != napi_ok) return "unknown";
-  switch (t) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return "boolean";
-    case napi_number: return "number";
-    case napi_string: return "string";
-    case napi_symbol: return "symbol";
-    case napi_bigint: return "bigint";
-    case napi_function: return "function";
-    default: break;
-  }
-  napi_is_typedarray(env, v, &is_ta);
-  if (is_ta) {
-    napi_typedarray_type tt;
-    size_t len;
-    if (napi_get_typedarray_info(env, v, &tt, &len, NULL, NULL, NULL) == napi_ok) {
-      switch (tt) {
-        case napi_int8_array: return "Int8Array";
-        case napi_uint8_array: return "Uint8Array";
-        case napi_uint8_clamped_array: return "Uint8ClampedArray";
-        case napi_int16_array: return "Int16Array";
-        case napi_uint16_array: return "Uint16Array";
-        case napi_int32_array: return "Int32Array";
-        case napi_uint32_array: return "Uint32Array";
-        case napi_float32_array: return "Float32Array";
-        case napi_float64_array: return "Float64Array";
-        case napi_bigint64_array: return "BigInt64Array";
-        case napi_biguint64_array: return "BigUint64Array";
-        default: return "typed array";
-      }
-    }
-  }
-  bool is_array = false;
-  napi_is_array(env, v, &is_array);
-  return is_array ? "Array" : "object";
-}
-
-static int get_bool(napi_env env, napi_value v, const char *name, bool *out) {
-  if (napi_get_value_bool(env, v, out) != napi_ok) {
-    fail(env, 0, "gemm: %s must be a boolean, got %s", name, type_name(env, v));
-    return 0;
-  }
-  return 1;
-}
-
-static int get_dim(napi_env env, napi_value v, const char *name, int *out) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) {
-    fail(env, 0, "gemm: %s must be a number, got %s", name, type_name(env, v));
-    return 0;
-  }
-  if (!(d >= 0 && d <= (double)INT_MAX) || d != floor(d)) {
-    fail(env, 1, "gemm: %s must be an integer in [0, %d], got %g", name, INT_MAX, d);
-    return 0;
-  }
-  *out = (int)d;
-  return 1;
-}
-
-typedef struct {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-} farray;
-
-static int get_array(napi_env env, napi_value v, const char *name, farray *out) {
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
-    fail(env, 0, "gemm: %s must be a Float64Array or Float32Array, got %s", name, type_name(env, v));
-    return 0;
-  }
-  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, NULL, NULL) != napi_ok) {
-    fail(env, 0, "gemm: could not read typed array %s", name);
-    return 0;
-  }
-  if (out->type != napi_float64_array && out->type != napi_float32_array) {
-    fail(env, 0, "gemm: %s must be a Float64Array or Float32Array, got %s", name, type_name(env, v));
-    return 0;
-  }
-  return 1;
-}
 
 static int check_length(napi_env env, const char *name, const farray *arr, uint64_t rows, uint64_t cols,
                         const char *shape) {
@@ -152,28 +44,17 @@ static int check_length(napi_env env, const char *name, const farray *arr, uint6
   return 1;
 }
 
-static int overlaps(const farray *x, uint64_t nx, const farray *y, uint64_t ny, size_t elem) {
-  if (nx == 0 || ny == 0) return 0;
-  uintptr_t x0 = (uintptr_t)x->data, x1 = x0 + (uintptr_t)(nx * elem);
-  uintptr_t y0 = (uintptr_t)y->data, y1 = y0 + (uintptr_t)(ny * elem);
-  return x0 < y1 && y0 < x1;
-}
-
 static napi_value js_gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 8) {
-    return fail(env, 0, "gemm expects 8 arguments (transA, transB, m, n, k, a, b, c), got %zu", argc);
-  }
+  if (!get_args(env, info, "gemm", "transA, transB, m, n, k, a, b, c", 8, argv)) return NULL;
   bool ta, tb;
   int m, n, k;
   farray a, b, c;
-  if (!get_bool(env, argv[0], "transA", &ta) || !get_bool(env, argv[1], "transB", &tb)) return NULL;
-  if (!get_dim(env, argv[2], "m", &m) || !get_dim(env, argv[3], "n", &n) || !get_dim(env, argv[4], "k", &k)) {
+  if (!get_bool(env, argv[0], "gemm", "transA", &ta) || !get_bool(env, argv[1], "gemm", "transB", &tb)) return NULL;
+  if (!get_dim(env, argv[2], "gemm", "m", &m) || !get_dim(env, argv[3], "gemm", "n", &n) || !get_dim(env, argv[4], "gemm", "k", &k)) {
     return NULL;
   }
-  if (!get_array(env, argv[5], "a", &a) || !get_array(env, argv[6], "b", &b) || !get_array(env, argv[7], "c", &c)) {
+  if (!get_float_array(env, argv[5], "gemm", "a", &a) || !get_float_array(env, argv[6], "gemm", "b", &b) || !get_float_array(env, argv[7], "gemm", "c", &c)) {
     return NULL;
   }
   if (b.type != a.type || c.type != a.type) {
@@ -187,7 +68,7 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
   }
   const size_t elem = a.type == napi_float64_array ? sizeof(double) : sizeof(float);
   const uint64_t na = (uint64_t)m * k, nb = (uint64_t)k * n, nc = (uint64_t)m * n;
-  if (overlaps(&c, nc, &a, na, elem) || overlaps(&c, nc, &b, nb, elem)) {
+  if (overlaps(&c, nc, &a, na) || overlaps(&c, nc, &b, nb)) {
     return fail(env, 1, "gemm: c must not share memory with a or b");
   }
 
@@ -230,6 +111,32 @@ static napi_value js_get_num_threads(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * tuneMalloc(mmapThreshold, trimThreshold) -> boolean. glibc returns freed memory above 128 KiB to the kernel
+ * (munmap, or trimming the heap top), so the next tensor of that size page-faults all of it back in: ~100 us for
+ * a 245 KB weight matrix on a VM, 20x the arithmetic. numpy escapes this because it frees each temporary at once
+ * and malloc hands the same block back; V8 frees array buffers only at GC, after the heap top was trimmed.
+ * Raising both thresholds keeps freed blocks for reuse. Returns false where this is not glibc (nothing done)
+ * or glibc refused a value (mmap threshold max is 32 MiB on 64-bit).
+ */
+static napi_value js_tune_malloc(napi_env env, napi_callback_info info) {
+  const char *fn = "tuneMalloc";
+  napi_value argv[2];
+  int mmap_threshold, trim_threshold;
+  if (!get_args(env, info, fn, "mmapThreshold, trimThreshold", 2, argv) ||
+      !get_dim(env, argv[0], fn, "mmapThreshold", &mmap_threshold) ||
+      !get_dim(env, argv[1], fn, "trimThreshold", &trim_threshold)) {
+    return NULL;
+  }
+  bool done = false;
+#if defined(__GLIBC__)
+  done = mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+#endif
+  napi_value out;
+  CHECK(napi_get_boolean(env, done, &out));
+  return out;
+}
+
 static napi_value string_value(napi_env env, const char *s) {
   napi_value out;
   const char *src = s ? s : "";
@@ -244,6 +151,12 @@ NAPI_MODULE_INIT() {
       {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setNumThreads", NULL, js_set_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"getNumThreads", NULL, js_get_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"arith", NULL, js_arith, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"compareScalar", NULL, js_compare_scalar, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"axpy", NULL, js_axpy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"clamp", NULL, js_clamp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tuneMalloc", NULL, js_tune_malloc, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, NULL, NULL, NULL, string_value(env, openblas_get_config()), napi_enumerable, NULL},
       {"coreName", NULL, NULL, NULL, NULL, string_value(env, openblas_get_corename()), napi_enumerable, NULL},
   };

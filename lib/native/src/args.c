@@ -1,0 +1,140 @@
+#include "args.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+napi_value fail(napi_env env, int range, const char *fmt, ...) {
+  char msg[320];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) {
+    if (range) napi_throw_range_error(env, NULL, msg);
+    else napi_throw_type_error(env, NULL, msg);
+  }
+  return NULL;
+}
+
+const char *type_name(napi_env env, napi_value v) {
+  napi_valuetype t;
+  bool is_ta = false;
+  if (napi_typeof(env, v, &t) != napi_ok) return "unknown";
+  switch (t) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_bigint: return "bigint";
+    case napi_function: return "function";
+    default: break;
+  }
+  napi_is_typedarray(env, v, &is_ta);
+  if (is_ta) {
+    napi_typedarray_type tt;
+    size_t len;
+    if (napi_get_typedarray_info(env, v, &tt, &len, NULL, NULL, NULL) == napi_ok) {
+      switch (tt) {
+        case napi_int8_array: return "Int8Array";
+        case napi_uint8_array: return "Uint8Array";
+        case napi_uint8_clamped_array: return "Uint8ClampedArray";
+        case napi_int16_array: return "Int16Array";
+        case napi_uint16_array: return "Uint16Array";
+        case napi_int32_array: return "Int32Array";
+        case napi_uint32_array: return "Uint32Array";
+        case napi_float32_array: return "Float32Array";
+        case napi_float64_array: return "Float64Array";
+        case napi_bigint64_array: return "BigInt64Array";
+        case napi_biguint64_array: return "BigUint64Array";
+        default: return "typed array";
+      }
+    }
+  }
+  bool is_array = false;
+  napi_is_array(env, v, &is_array);
+  return is_array ? "Array" : "object";
+}
+
+int get_args(napi_env env, napi_callback_info info, const char *fn, const char *names, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    fail(env, 0, "%s: could not read its arguments", fn);
+    return 0;
+  }
+  if (argc < want) {
+    fail(env, 0, "%s expects %zu arguments (%s), got %zu", fn, want, names, argc);
+    return 0;
+  }
+  return 1;
+}
+
+int get_bool(napi_env env, napi_value v, const char *fn, const char *name, bool *out) {
+  if (napi_get_value_bool(env, v, out) != napi_ok) {
+    fail(env, 0, "%s: %s must be a boolean, got %s", fn, name, type_name(env, v));
+    return 0;
+  }
+  return 1;
+}
+
+int get_number(napi_env env, napi_value v, const char *fn, const char *name, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    fail(env, 0, "%s: %s must be a number, got %s", fn, name, type_name(env, v));
+    return 0;
+  }
+  return 1;
+}
+
+int get_dim(napi_env env, napi_value v, const char *fn, const char *name, int *out) {
+  double d;
+  if (!get_number(env, v, fn, name, &d)) return 0;
+  if (!(d >= 0 && d <= (double)INT_MAX) || d != floor(d)) {
+    fail(env, 1, "%s: %s must be an integer in [0, %d], got %g", fn, name, INT_MAX, d);
+    return 0;
+  }
+  *out = (int)d;
+  return 1;
+}
+
+static int get_typed(napi_env env, napi_value v, const char *fn, const char *name, farray *out, int allow_bool) {
+  const char *want = allow_bool ? "a Float64Array, Float32Array or Uint8Array" : "a Float64Array or Float32Array";
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
+    fail(env, 0, "%s: %s must be %s, got %s", fn, name, want, type_name(env, v));
+    return 0;
+  }
+  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, NULL, NULL) != napi_ok) {
+    fail(env, 0, "%s: could not read typed array %s", fn, name);
+    return 0;
+  }
+  if (out->type != napi_float64_array && out->type != napi_float32_array &&
+      !(allow_bool && out->type == napi_uint8_array)) {
+    fail(env, 0, "%s: %s must be %s, got %s", fn, name, want, type_name(env, v));
+    return 0;
+  }
+  return 1;
+}
+
+int get_float_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
+  return get_typed(env, v, fn, name, out, 0);
+}
+
+int get_float_or_bool_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
+  return get_typed(env, v, fn, name, out, 1);
+}
+
+size_t elem_size(const farray *a) {
+  return a->type == napi_float64_array ? sizeof(double) : a->type == napi_float32_array ? sizeof(float) : 1;
+}
+
+int overlaps(const farray *x, uint64_t nx, const farray *y, uint64_t ny) {
+  if (nx == 0 || ny == 0) return 0;
+  uintptr_t x0 = (uintptr_t)x->data, x1 = x0 + (uintptr_t)(nx * elem_size(x));
+  uintptr_t y0 = (uintptr_t)y->data, y1 = y0 + (uintptr_t)(ny * elem_size(y));
+  return x0 < y1 && y0 < x1;
+}

@@ -1,0 +1,279 @@
+// The native elementwise kernels (lib/native/src/elementwise.c) against the portable TypeScript loops: every
+// op, broadcast mode, dtype pairing and size must give bit-identical results, through the raw addon, through
+// the backend's kernel set (which keeps small arrays in TypeScript) and through Tensor methods. Skipped without
+// the addon unless REQUIRE_NATIVE_BACKEND=1 (CI).
+import { afterAll, describe, expect, it } from "vitest";
+import { Generator, randn, setBackend, tensor, type Tensor } from "../lib/tensor";
+import type { FloatArray } from "../lib/tensor/backend";
+import { getBackend } from "../lib/tensor/backends";
+import type { Storage } from "../lib/tensor/dtype";
+import { loadNativeBackend, NATIVE_MIN_ELEMENTS } from "../lib/tensor/native-backend";
+import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
+
+const loaded = loadNativeBackend();
+const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
+const run = Boolean(loaded.backend) || required;
+
+/** The addon's raw functions (no size threshold, no fallback), loaded from the same file as the backend. */
+interface RawAddon {
+  arith(...args: unknown[]): void;
+  compareScalar(...args: unknown[]): void;
+  axpy(...args: unknown[]): void;
+  clamp(...args: unknown[]): void;
+  sum(...args: unknown[]): void;
+}
+
+function rawAddon(): RawAddon {
+  if (!loaded.backend) throw new Error(`native backend unavailable: ${loaded.reason}`);
+  const m = { exports: {} as unknown };
+  process.dlopen(m, loaded.backend.addonPath);
+  return m.exports as RawAddon;
+}
+
+type FloatCtor = Float64ArrayConstructor | Float32ArrayConstructor;
+const FLOATS: FloatCtor[] = [Float64Array, Float32Array];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random values with a sprinkling of the awkward ones: 0, -0, NaN, +-Infinity, tiny and huge numbers. */
+function values(Ctor: FloatCtor, n: number, seed: number, special = true): FloatArray {
+  const rand = rng(seed);
+  const out = new Ctor(n);
+  const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, 3e38, -1];
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    // Two draws and a factor of e fill all 53 bits (one 32-bit draw would make every sum exact in any order).
+    out[i] = special && r < 0.02 ? odd[Math.floor(rand() * odd.length)] : (rand() - 0.5 + rand() * 2 ** -32) * 3 * Math.E;
+  }
+  return out;
+}
+
+/** A bool tensor's storage: 0 or 1. */
+function mask(n: number, seed: number): Uint8Array {
+  const rand = rng(seed);
+  return Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0));
+}
+
+function sameBits(x: Storage, y: Storage): boolean {
+  if (x.length !== y.length || x.constructor !== y.constructor) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
+function firstDiff(x: Storage, y: Storage): string {
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `index ${i}: ${x[i]} vs ${y[i]}`;
+  return "lengths differ";
+}
+
+// Sizes below, at and above the native threshold, with odd row lengths so tails are exercised.
+const SIZES: Array<[rows: number, L: number]> = [[1, 1], [3, 7], [1, 1023], [8, 128], [33, 31], [1, 1031], [200, 100], [61, 167]];
+const OPS = [0, 1, 2, 3];
+const CMP = [4, 5, 6, 7];
+
+describe.skipIf(!run)("native elementwise kernels match the portable loops bit for bit", () => {
+  const addon = run ? rawAddon() : (null as unknown as RawAddon);
+  const kernels = run ? loaded.backend!.elementwise! : portable;
+
+  it("the native backend brings its own kernels and the threshold is sensible", () => {
+    expect(loaded.backend!.elementwise).toBeDefined();
+    expect(NATIVE_MIN_ELEMENTS).toBeGreaterThan(0);
+  });
+
+  for (const A of FLOATS) {
+    for (const B of [Float64Array, Float32Array, Uint8Array] as const) {
+      it(`arith: ${A.name} op ${B.name}, every op and broadcast mode`, () => {
+        let seed = 1;
+        for (const [rows, L] of SIZES) {
+          const n = rows * L;
+          const a = values(A, n, seed++);
+          const bLen = { 0: n, 1: 1, 2: L, 3: rows };
+          for (const broadcast of [0, 1, 2, 3] as const) {
+            const b: Storage = B === Uint8Array ? mask(bLen[broadcast], seed++) : values(B as FloatCtor, bLen[broadcast], seed++);
+            for (const op of OPS) {
+              const want = new A(n);
+              portable.arith(op, a, b, want, broadcast, L);
+              const raw = new A(n).fill(7);
+              addon.arith(op, a, b, raw, broadcast, L);
+              const viaKernels = new A(n);
+              kernels.arith(op, a, b, viaKernels, broadcast, L);
+              const ctx = `op ${op} broadcast ${broadcast} rows ${rows} L ${L}`;
+              expect(sameBits(raw, want), `${ctx}: ${firstDiff(raw, want)}`).toBe(true);
+              expect(sameBits(viaKernels, want), ctx).toBe(true);
+            }
+          }
+        }
+      });
+    }
+
+    it(`arith in place (out = a) and out = b on ${A.name}`, () => {
+      const n = 2048;
+      for (const op of OPS) {
+        const a = values(A, n, 10 + op);
+        const want = new A(n);
+        portable.arith(op, a, a, want, 0, n);
+        const inPlace = a.slice();
+        addon.arith(op, inPlace, inPlace, inPlace, 0, n); // x.op_(x)
+        expect(sameBits(inPlace, want)).toBe(true);
+      }
+    });
+
+    it(`compareScalar, axpy, clamp on ${A.name}`, () => {
+      let seed = 100;
+      for (const [rows, L] of SIZES) {
+        const n = rows * L;
+        const a = values(A, n, seed++);
+        for (const op of CMP) {
+          for (const s of [0, 0.5, -Infinity, Number.NaN]) {
+            const want = new Uint8Array(n);
+            portable.compareScalar(op, a, s, want);
+            const got = new Uint8Array(n).fill(9);
+            addon.compareScalar(op, a, s, got);
+            expect(sameBits(got, want), `cmp ${op} ${s}`).toBe(true);
+          }
+        }
+        for (const X of FLOATS) {
+          const x = values(X, n, seed++);
+          for (const alpha of [1, -1e-3, 2.5e-7]) {
+            const want = a.slice();
+            portable.axpy(want, x, alpha);
+            const got = a.slice();
+            addon.axpy(got, x, alpha);
+            expect(sameBits(got, want), `axpy ${A.name} += ${alpha} * ${X.name} n ${n}: ${firstDiff(got, want)}`).toBe(true);
+          }
+        }
+        for (const [lo, hi] of [[0, Infinity], [-Infinity, 1], [-0.5, 0.25], [0.1, 0.1]]) {
+          const want = new A(n);
+          portable.clamp(a, want, lo, hi);
+          const got = new A(n);
+          addon.clamp(a, got, lo, hi);
+          expect(sameBits(got, want), `clamp [${lo}, ${hi}]`).toBe(true);
+          const inPlace = a.slice();
+          addon.clamp(inPlace, inPlace, lo, hi);
+          expect(sameBits(inPlace, want)).toBe(true);
+        }
+      }
+    });
+
+    it(`sum along every layout on ${A.name} (8 running sums, in the same order)`, () => {
+      let seed = 200;
+      for (const [outer, size, inner] of [[1, 1, 1], [1, 7, 1], [1, 9, 1], [1, 307200, 1], [200, 100, 1], [1, 200, 100], [3, 50, 17], [4, 0, 3], [2, 1, 1024]]) {
+        const src = values(A, outer * size * inner, seed++, false);
+        const want = new A(outer * inner);
+        portable.sum(src, want, outer, size, inner);
+        const got = new A(outer * inner).fill(5);
+        addon.sum(src, got, outer, size, inner);
+        expect(sameBits(got, want), `sum ${outer}x${size}x${inner}: ${firstDiff(got, want)}`).toBe(true);
+      }
+    });
+  }
+
+  it("the 8-lane row sum is more accurate than a plain running sum", () => {
+    // 1 + many tiny values: a single running sum loses them, 8 running sums keep most.
+    const x = new Float64Array(1 + 8 * 100000).fill(1e-16);
+    x[0] = 1;
+    const out = new Float64Array(1);
+    portable.sum(x, out, 1, x.length, 1);
+    let plain = 0;
+    for (let i = 0; i < x.length; i++) plain += x[i];
+    const exact = 1 + 8e-11;
+    expect(Math.abs(out[0] - exact)).toBeLessThan(Math.abs(plain - exact));
+  });
+
+  describe("Tensor ops give the same bits on the native and the portable backend", () => {
+    const initial = getBackend();
+    afterAll(() => {
+      // Restore whatever the suite started with.
+      setBackend(initial === loaded.backend ? "native" : "portable");
+    });
+
+    /** Runs f on both backends and compares every resulting tensor bit for bit. */
+    function same(label: string, f: () => Tensor[]): void {
+      setBackend("portable");
+      const want = f();
+      setBackend("native");
+      const got = f();
+      want.forEach((w, i) => {
+        expect(got[i].shape, label).toEqual(w.shape);
+        const gd = got[i].contiguous().data, wd = w.contiguous().data;
+        expect(sameBits(gd, wd), `${label} #${i}: ${firstDiff(gd, wd)}`).toBe(true);
+      });
+    }
+
+    for (const dtype of ["float64", "float32"] as const) {
+      it(`a two-layer training step (${dtype})`, () => {
+        same(`net ${dtype}`, () => {
+          const g = new Generator("parity");
+          const X = randn([64, 300], { dtype, generator: g });
+          const W1 = randn([300, 50], { dtype, generator: g }).mul_(0.05);
+          const b1 = randn([50], { dtype, generator: g });
+          const W2 = randn([50, 10], { dtype, generator: g }).mul_(0.05);
+          const y = tensor(Array.from({ length: 64 }, (_, i) => (i * 7) % 10), { dtype: "int32" });
+          // Matmul rounding differs between backends, so each elementwise op gets the same inputs on both.
+          const h0 = randn([64, 50], { dtype, generator: g });
+          const hidden = h0.add(b1).clamp_({ min: 0 });
+          const scores = randn([64, 10], { dtype, generator: g });
+          const shifted = scores.sub(scores.max(1, true).values);
+          const probs = shifted.exp().div(shifted.exp().sum(1, true));
+          const dscores = probs.clone().scatterAdd_(1, y, -1).div_(64);
+          const mask = h0.gt(0);
+          const masked = h0.mul(mask);
+          const reg = W1.mul(W1).sum().add(W2.mul(W2).sum());
+          const dW1 = W1.clone().add_(randn([300, 50], { dtype, generator: g }), 1e-3);
+          const upd = W1.clone().add_(dW1, -0.1);
+          return [hidden, probs, dscores, mask, masked, reg, dW1, upd, dscores.sum(0), masked.sum(0), masked.sum(1), X.sum(), X.le(0.25), X.mul(2).sub(1).div(3)];
+        });
+      });
+    }
+  });
+});
+
+describe.skipIf(!run)("native elementwise argument checks", () => {
+  const addon = run ? rawAddon() : (null as unknown as RawAddon);
+  const f64 = (n: number) => new Float64Array(n);
+  const f32 = (n: number) => new Float32Array(n);
+
+  it("rejects wrong types with TypeError naming the argument", () => {
+    expect(() => addon.arith(0, [1, 2], f64(2), f64(2), 0, 2)).toThrow(/arith: a must be a Float64Array or Float32Array, got Array/);
+    expect(() => addon.arith(0, f64(2), new Int32Array(2), f64(2), 0, 2)).toThrow(TypeError);
+    expect(() => addon.arith(0, f64(2), f64(2), f32(2), 0, 2)).toThrow(/same element type/);
+    expect(() => addon.axpy(f64(2), "x", 1)).toThrow(/axpy: x must be/);
+    expect(() => addon.clamp(f64(2), f32(2), 0, 1)).toThrow(TypeError);
+    expect(() => addon.compareScalar(4, f64(2), 0, f64(2))).toThrow(/out must be a Uint8Array/);
+    expect(() => addon.sum(f64(4), f32(2), 2, 2, 1)).toThrow(TypeError);
+    expect(() => addon.arith(0, f64(2))).toThrow(/arith expects 6 arguments/);
+  });
+
+  it("rejects bad sizes, codes and overlapping memory with RangeError", () => {
+    expect(() => addon.arith(9, f64(4), f64(4), f64(4), 0, 4)).toThrow(/op must be 0..3/);
+    expect(() => addon.arith(0, f64(4), f64(4), f64(4), 7, 4)).toThrow(/broadcast must be 0..3/);
+    expect(() => addon.arith(0, f64(6), f64(4), f64(6), 2, 4)).toThrow(/L = 4 must be positive and divide/);
+    expect(() => addon.arith(0, f64(6), f64(2), f64(6), 0, 6)).toThrow(/b has 2 elements but needs 6/);
+    expect(() => addon.arith(0, f64(3), f64(6), f64(6), 0, 6)).toThrow(/a has 3 elements but needs 6/);
+    const buf = f64(10);
+    expect(() => addon.arith(0, buf.subarray(0, 6), f64(6), buf.subarray(2, 8), 0, 6)).toThrow(/out must be a itself/);
+    const row = f64(8);
+    expect(() => addon.arith(0, f64(8), row.subarray(0, 4), row, 2, 4)).toThrow(/out must not share memory with b/);
+    expect(() => addon.axpy(buf.subarray(0, 5), buf.subarray(3, 8), 1)).toThrow(/must be the same array or not overlap/);
+    expect(() => addon.sum(buf.subarray(0, 6), buf.subarray(5, 8), 3, 2, 1)).toThrow(/out must not share memory/);
+    expect(() => addon.sum(f64(5), f64(3), 3, 2, 1)).toThrow(/src has 5 elements but needs 6/);
+    expect(() => addon.sum(f64(6), f64(3), 3, 2, -1)).toThrow(/inner must be an integer/);
+  });
+
+  it("leaves everything past n alone and accepts empty arrays", () => {
+    const out = f64(6).fill(-1);
+    addon.arith(0, f64(6).fill(1), f64(1).fill(2), out.subarray(0, 4), 1, 4);
+    expect(Array.from(out)).toEqual([3, 3, 3, 3, -1, -1]);
+    addon.arith(0, f64(0), f64(0), f64(0), 0, 0);
+    addon.axpy(f64(0), f64(0), 1);
+    addon.sum(f64(0), f64(0), 0, 5, 1);
+  });
+});
