@@ -32,14 +32,15 @@ interface Workload {
 
 const D = 3073;
 
-function matmulWorkload(m: number, k: number, n: number, dtype: DType): Workload {
+/** a @ b with a [m, k]; transposed: a is the view X.t() of a stored [k, m] X (the X.T @ dscores of a gradient). */
+function matmulWorkload(m: number, k: number, n: number, dtype: DType, transposed = false): Workload {
   return {
-    name: `matmul ${m}x${k} @ ${k}x${n}`,
+    name: transposed ? `matmul ${k}x${m}.T @ ${k}x${n}` : `matmul ${m}x${k} @ ${k}x${n}`,
     dtype,
     flops: 2 * m * k * n,
     prepare() {
       const g = new Generator(`bench-${m}-${k}-${n}`);
-      const a = randn([m, k], { dtype, generator: g });
+      const a = transposed ? randn([k, m], { dtype, generator: g }).t() : randn([m, k], { dtype, generator: g });
       const b = randn([k, n], { dtype, generator: g });
       return () => void a.matmul(b);
     },
@@ -114,8 +115,10 @@ function netWorkload(H: number, dtype: DType): Workload {
   };
 }
 
+const WARMUP = 3;
+
 function medianMs(step: () => void, repeat: number): number {
-  step(); // warm-up: JIT and allocation
+  for (let i = 0; i < WARMUP; i++) step(); // JIT, allocation, BLAS threads awake; as many as bench_numpy.py's --warmup
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const t0 = process.hrtime.bigint();
@@ -174,7 +177,7 @@ async function startNumpy(): Promise<NumpyWorker | string> {
   return worker;
 }
 
-const SETTLE_MS = 250;
+const SETTLE_MS = 120;
 
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -214,7 +217,7 @@ async function main(): Promise<void> {
   const native = loadNativeBackend().backend;
   const gcFlag = process.execArgv.includes("--single-threaded-gc") ? "single-threaded GC, as in the notebook kernel" : "default GC (the notebook kernel uses --single-threaded-gc)";
   console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after a warm-up; ${gcFlag}` +
-    (native ? `; malloc tuning ${native.mallocTuned ? "on" : "off"}` : ""));
+    (native ? `; memory tuning ${native.memoryTuned ? "on" : "off (TENSOR_MEMORY_TUNING=0)"}` : ""));
 
   if (want("kernel")) {
     console.log("\nShipped kernels vs the naive i-j-k loop (float64):");
@@ -236,7 +239,10 @@ async function main(): Promise<void> {
 
   const workloads: Workload[] = [];
   for (const dtype of ["float64", "float32"] as const) {
-    if (want("matmul")) for (const [m, k, n] of [[200, D, 100], [500, D, 10], [4000, D, 100]]) workloads.push(matmulWorkload(m, k, n, dtype));
+    if (want("matmul")) {
+      for (const [m, k, n] of [[200, D, 100], [500, D, 10], [4000, D, 100]]) workloads.push(matmulWorkload(m, k, n, dtype));
+      workloads.push(matmulWorkload(D, 500, 10, dtype, true));
+    }
     if (want("softmax")) workloads.push(softmaxWorkload(500, 10, dtype));
     if (want("net")) workloads.push(netWorkload(100, dtype), netWorkload(500, dtype));
   }

@@ -9,6 +9,7 @@ Rows (each for float64 and float32; data from a fixed seed, standard-normal X, s
   "matmul 200x3073 @ 3073x100"    X @ W
   "matmul 500x3073 @ 3073x10"
   "matmul 4000x3073 @ 3073x100"
+  "matmul 500x3073.T @ 500x10"     X.T @ dscores (the transposed product of a softmax gradient)
   "softmax loss+grad N=500 D=3073 C=10"
       vectorized, as in CS231n: scores = X @ W, stable softmax, loss = mean(-log p_y) + reg * sum(W*W),
       dW = X.T @ dscores / N + 2 * reg * W (X's last column is the bias 1).
@@ -135,6 +136,8 @@ def cases(dtype, rng):
         a = with_bias(randn(m, 3072))
         b = randn(3073, n, scale=1e-4)
         out.append((f"matmul {m}x3073 @ 3073x{n}", lambda a=a, b=b: a @ b))
+    xt, d = with_bias(randn(500, 3072)), randn(500, 10)
+    out.append(("matmul 500x3073.T @ 500x10", lambda: xt.T @ d))
 
     X = with_bias(randn(500, 3072))
     y = rng.integers(0, 10, size=500)

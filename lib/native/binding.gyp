@@ -5,7 +5,8 @@
       "sources": [
         "src/blas_addon.c",
         "src/args.c",
-        "src/elementwise.c"
+        "src/elementwise.c",
+        "src/memory.c"
       ],
       "defines": [
         "NAPI_VERSION=8"

@@ -10,6 +10,10 @@ import { naiveBackend, portableBackend } from "./portable-gemm";
  */
 export type BackendName = "native" | "portable" | "naive";
 
+// Load the addon (if built) at import, not at the first product: its memory tuning should cover the first big
+// arrays too, such as a dataset loaded before any matmul. Never throws; without the addon nothing happens.
+loadNativeBackend();
+
 let active: GemmBackend | null = null;
 let announced = false;
 

@@ -5,7 +5,23 @@ export type Storage = Float64Array | Float32Array | Int32Array | Uint8Array;
 /** The dtype tensors get when none is given (float64, so gradient checks are meaningful). */
 export const DEFAULT_DTYPE: DType = "float64";
 
+/** Arrays of at least this many bytes are handed to the large-allocation hook (a few per training step). */
+export const LARGE_ALLOCATION_BYTES = 64 * 2 ** 10;
+
+let largeAllocationHook: ((data: Storage) => void) | null = null;
+
+/** Lets the native backend ask the kernel for huge pages for big tensors (lib/native/src/memory.c). */
+export function onLargeAllocation(hook: ((data: Storage) => void) | null): void {
+  largeAllocationHook = hook;
+}
+
 export function allocate(dtype: DType, n: number): Storage {
+  const data = allocateArray(dtype, n);
+  if (largeAllocationHook !== null && data.byteLength >= LARGE_ALLOCATION_BYTES) largeAllocationHook(data);
+  return data;
+}
+
+function allocateArray(dtype: DType, n: number): Storage {
   switch (dtype) {
     case "float64": return new Float64Array(n);
     case "float32": return new Float32Array(n);

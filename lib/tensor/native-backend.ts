@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ElementwiseKernels, FloatArray, GemmBackend } from "./backend";
-import type { Storage } from "./dtype";
+import { onLargeAllocation, type Storage } from "./dtype";
 import { portableElementwise } from "./portable-elementwise";
 
 /**
@@ -22,7 +22,8 @@ interface BlasAddon {
   axpy(y: FloatArray, x: FloatArray, alpha: number): void;
   clamp(src: FloatArray, out: FloatArray, lo: number, hi: number): void;
   sum(src: FloatArray, out: FloatArray, outer: number, size: number, inner: number): void;
-  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
+  tuneMalloc(mmapThreshold: number, trimThreshold: number, topPad: number): boolean;
+  adviseHugePages(data: Storage): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
@@ -36,17 +37,21 @@ export interface NativeBackend extends GemmBackend {
   readonly blasConfig: string;
   /** Absolute path of the loaded addon. */
   readonly addonPath: string;
-  /** Whether glibc malloc was told to keep freed tensor memory for reuse (see MALLOC_TUNING). */
-  readonly mallocTuned: boolean;
+  /** Whether the memory tuning below is on: glibc keeps freed tensor memory, big tensors get huge pages. */
+  readonly memoryTuned: boolean;
 }
 
 /**
- * glibc thresholds set when the addon loads (unless TENSOR_MALLOC_TUNING=0): blocks up to 32 MiB come from the
- * heap instead of mmap, and up to 256 MiB of freed heap top is kept. Without this, every tensor above 128 KiB
- * is page-faulted in afresh after each GC (V8 frees array buffers late, glibc has returned the memory by then):
- * W.mul(W) on a 3073x10 float64 weight took 130 us instead of 16 us here.
+ * Memory tuning applied when the addon loads, unless TENSOR_MEMORY_TUNING=0 (lib/native/src/memory.c):
+ * - glibc thresholds: blocks up to 32 MiB come from the heap instead of mmap, and up to 256 MiB of freed heap
+ *   top is kept; the heap grows 16 MiB at a time. Without this, every tensor above 128 KiB is page-faulted in
+ *   afresh after each GC (V8 frees array buffers late, glibc has returned the memory by then): W.mul(W) on a
+ *   3073x10 float64 weight took 130 us instead of 16 us here.
+ * - transparent huge pages (madvise) for big tensors, as numpy asks for them, and for the heap where smaller
+ *   tensors live: fewer page faults, and the transposed product X.T @ d of a softmax gradient, which reads X
+ *   column by column, stops missing the TLB on most rows.
  */
-export const MALLOC_TUNING = { mmapThreshold: 32 * 2 ** 20, trimThreshold: 256 * 2 ** 20 } as const;
+export const MALLOC_TUNING = { mmapThreshold: 32 * 2 ** 20, trimThreshold: 256 * 2 ** 20, topPad: 16 * 2 ** 20 } as const;
 
 export type NativeLoadResult = { backend: NativeBackend } | { backend: null; reason: string };
 
@@ -111,19 +116,23 @@ function load(): NativeLoadResult {
     }
     return { backend: null, reason: `could not load ${file}: ${message(e)} (rebuild with \`npm run build:native\`)` };
   }
-  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "tuneMalloc"]
+  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "tuneMalloc", "adviseHugePages"]
     .filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
   if (missing.length > 0) {
     return { backend: null, reason: `${file} is an older or different build (no ${missing.join(", ")}); rebuild with \`npm run build:native\`` };
   }
   addon = mod;
   const gemm = mod.gemm;
-  const mallocTuned = process.env.TENSOR_MALLOC_TUNING !== "0" && mod.tuneMalloc(MALLOC_TUNING.mmapThreshold, MALLOC_TUNING.trimThreshold);
+  const memoryTuned = process.env.TENSOR_MEMORY_TUNING !== "0";
+  if (memoryTuned) {
+    mod.tuneMalloc(MALLOC_TUNING.mmapThreshold, MALLOC_TUNING.trimThreshold, MALLOC_TUNING.topPad);
+    onLargeAllocation((data) => void mod.adviseHugePages(data));
+  }
   const backend: NativeBackend = {
     name: "native (OpenBLAS)",
     blasConfig: typeof mod.config === "string" ? mod.config : "OpenBLAS",
     addonPath: file,
-    mallocTuned,
+    memoryTuned,
     gemm(transA, transB, m, n, k, a, b, c) {
       gemm(transA, transB, m, n, k, a, b, c);
     },

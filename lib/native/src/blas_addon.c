@@ -12,7 +12,7 @@
  *   config             openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
  *   coreName           openblas_get_corename(), e.g. "SkylakeX".
  *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
- *   tuneMalloc(mmapThreshold, trimThreshold)   keeps freed tensor memory for reuse (glibc mallopt; see below).
+ *   tuneMalloc, adviseHugePages   how tensor memory is allocated (memory.h).
  *
  * Built by scripts/build-native.ts (npm run build:native) into lib/native/build/Release/dlvr_blas.node.
  */
@@ -20,12 +20,10 @@
 
 #include <math.h>
 #include <string.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "args.h"
 #include "elementwise.h"
+#include "memory.h"
 
 /* Declared by OpenBLAS's cblas.h; repeated so the file also compiles if another cblas.h comes first. */
 void openblas_set_num_threads(int num_threads);
@@ -111,32 +109,6 @@ static napi_value js_get_num_threads(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/*
- * tuneMalloc(mmapThreshold, trimThreshold) -> boolean. glibc returns freed memory above 128 KiB to the kernel
- * (munmap, or trimming the heap top), so the next tensor of that size page-faults all of it back in: ~100 us for
- * a 245 KB weight matrix on a VM, 20x the arithmetic. numpy escapes this because it frees each temporary at once
- * and malloc hands the same block back; V8 frees array buffers only at GC, after the heap top was trimmed.
- * Raising both thresholds keeps freed blocks for reuse. Returns false where this is not glibc (nothing done)
- * or glibc refused a value (mmap threshold max is 32 MiB on 64-bit).
- */
-static napi_value js_tune_malloc(napi_env env, napi_callback_info info) {
-  const char *fn = "tuneMalloc";
-  napi_value argv[2];
-  int mmap_threshold, trim_threshold;
-  if (!get_args(env, info, fn, "mmapThreshold, trimThreshold", 2, argv) ||
-      !get_dim(env, argv[0], fn, "mmapThreshold", &mmap_threshold) ||
-      !get_dim(env, argv[1], fn, "trimThreshold", &trim_threshold)) {
-    return NULL;
-  }
-  bool done = false;
-#if defined(__GLIBC__)
-  done = mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
-#endif
-  napi_value out;
-  CHECK(napi_get_boolean(env, done, &out));
-  return out;
-}
-
 static napi_value string_value(napi_env env, const char *s) {
   napi_value out;
   const char *src = s ? s : "";
@@ -157,6 +129,7 @@ NAPI_MODULE_INIT() {
       {"clamp", NULL, js_clamp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tuneMalloc", NULL, js_tune_malloc, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, NULL, NULL, NULL, string_value(env, openblas_get_config()), napi_enumerable, NULL},
       {"coreName", NULL, NULL, NULL, NULL, string_value(env, openblas_get_corename()), napi_enumerable, NULL},
   };
