@@ -7,8 +7,9 @@
  * so only the ratios within one run are meaningful: each row prints its ratio to that run's baseline
  * (the naive triple loop for the kernel rows, numpy for the workload rows). For the workload rows numpy runs
  * in a helper process and the two sides take turns, R rounds per row, so both see the same machine load (this
- * VM has slow spells of ~2x lasting tens of milliseconds); each side's time is its median over the rounds and
- * the ratio is the ratio of those medians. Slower backends run once per row, after the rounds.
+ * VM has slow spells of ~2x lasting tens of milliseconds to seconds). A round times one side with the median of
+ * --repeat runs; each side's time is its best round (as timeit advises: other tenants only ever add time), and
+ * the ratio is the ratio of the two best rounds. Slower backends run once per row, after the rounds.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -183,12 +184,6 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
@@ -216,7 +211,7 @@ async function main(): Promise<void> {
   process.env.TENSOR_QUIET = "1";
   const native = loadNativeBackend().backend;
   const gcFlag = process.execArgv.includes("--single-threaded-gc") ? "single-threaded GC, as in the notebook kernel" : "default GC (the notebook kernel uses --single-threaded-gc)";
-  console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after a warm-up; ${gcFlag}` +
+  console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after ${WARMUP} warm-ups; ${gcFlag}` +
     (native ? `; memory tuning ${native.memoryTuned ? "on" : "off (TENSOR_MEMORY_TUNING=0)"}` : ""));
 
   if (want("kernel")) {
@@ -266,7 +261,7 @@ async function benchWorkloads(
     else numpy = started;
   }
   console.log(numpy
-    ? `\nWorkloads: ms per backend and numpy (medians over ${rounds} interleaved rounds), ratio to numpy (1.00 = numpy's speed):`
+    ? `\nWorkloads: ms per backend and numpy (best of ${rounds} interleaved rounds), ratio to numpy (1.00 = numpy's speed):`
     : "\nWorkloads: ms per backend (numpy not measured):");
   const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), numpy ? "numpy ms".padStart(10) : ""];
   if (numpy) header.push(...backends.map((b) => `${b}/numpy`.padStart(15)));
@@ -300,11 +295,11 @@ async function benchWorkloads(
         setBackend(s.backend);
         s.ms.push(medianMs(s.step, s.repeat));
       }
-      const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...steps.map((s) => fmt(median(s.ms)).padStart(12))];
+      const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...steps.map((s) => fmt(Math.min(...s.ms)).padStart(12))];
       if (numpy) {
-        cells.push(fmt(median(npMs)).padStart(10));
+        cells.push(fmt(Math.min(...npMs)).padStart(10));
         for (const [i, s] of steps.entries()) {
-          const ratio = median(s.ms) / median(npMs);
+          const ratio = Math.min(...s.ms) / Math.min(...npMs);
           cells.push(ratio.toFixed(2).padStart(15));
           worst.set(s.backend, Math.max(worst.get(s.backend) ?? 0, ratio));
         }

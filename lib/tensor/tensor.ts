@@ -573,12 +573,13 @@ export class Tensor {
     const [outer, , inner] = splitAround(idx.shape, d);
     const picks = idx.shape[d];
     const size = this.shape[d];
+    const packed = this.isPacked(); // then the position is plain arithmetic, not a walk over the strides
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < picks; j++) {
         for (let i = 0; i < inner; i++) {
           const pos = (o * picks + j) * inner + i;
           const k = checkedIndex(ix[pos], size, d, op);
-          const target = this.offsetOf(o, k, i, d);
+          const target = packed ? (o * size + k) * inner + i : this.offsetOf(o, k, i, d);
           const v = scalar ? vd[0] : vd[pos];
           this.data[target] = accumulate ? this.data[target] + v : v;
         }
