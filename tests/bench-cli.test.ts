@@ -27,7 +27,7 @@ describe("npm run bench", () => {
     const backends = hasNative ? "native,portable" : "portable";
     const { code, out } = bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--backends", backends]);
     expect(code, out).toBe(0);
-    expect(out).toMatch(/medians over 2 interleaved rounds/);
+    expect(out).toMatch(/best of 2 interleaved rounds/);
     for (const dtype of ["float64", "float32"]) {
       const row = out.split("\n").find((l) => l.startsWith("softmax loss+grad N=500 D=3073 C=10") && l.includes(dtype));
       expect(row, `${dtype} row in:\n${out}`).toBeDefined();
