@@ -31,7 +31,8 @@ function notebookImportable(): string[] {
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory() && e.name !== "node_modules" && !e.name.startsWith(".")) walk(p);
+      // lib/wasm/assembly is AssemblyScript compiled to WebAssembly (excluded in tsconfig.json too), never imported.
+      if (e.isDirectory() && e.name !== "node_modules" && e.name !== "assembly" && !e.name.startsWith(".")) walk(p);
       else if (e.isFile() && p.endsWith(".ts") && !p.endsWith(".test.ts")) files.push(p);
     }
   };

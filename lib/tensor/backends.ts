@@ -1,14 +1,16 @@
 import type { ElementwiseKernels, FloatArray, GemmBackend } from "./backend";
 import { loadNativeBackend } from "./native-backend";
 import { portableElementwise } from "./portable-elementwise";
+import { loadWasmBackend } from "./wasm-backend";
 import { naiveBackend, portableBackend } from "./portable-gemm";
 
 /**
- * Which matmul kernel (and elementwise loops) run. The fastest available is picked on first use (native BLAS when it was built,
- * else the portable TypeScript kernel); TENSOR_BACKEND=native|portable|naive or setBackend() forces one.
- * Results agree across backends to floating-point rounding; only speed differs.
+ * Which matmul kernel (and elementwise loops) run. The fastest available is picked on first use: native
+ * (OpenBLAS and C loops) when it was built, else wasm (WebAssembly SIMD matmul), else the portable TypeScript
+ * kernel; TENSOR_BACKEND=native|wasm|portable|naive or setBackend() forces one. Matmul results agree across
+ * backends to floating-point rounding, elementwise results exactly; only speed differs.
  */
-export type BackendName = "native" | "portable" | "naive";
+export type BackendName = "native" | "wasm" | "portable" | "naive";
 
 // Load the addon (if built) at import, not at the first product: its memory tuning should cover the first big
 // arrays too, such as a dataset loaded before any matmul. Never throws; without the addon nothing happens.
@@ -25,12 +27,12 @@ export function setBackend(name: BackendName): GemmBackend {
 export function getBackend(): GemmBackend {
   if (active !== null) return active;
   const forced = process.env.TENSOR_BACKEND;
-  const chosen: GemmBackend = forced ? resolve(forced) : (loadNativeBackend().backend ?? portableBackend);
+  const chosen: GemmBackend = forced ? resolve(forced) : (loadNativeBackend().backend ?? loadWasmBackend().backend ?? portableBackend);
   active = chosen;
   return chosen;
 }
 
-/** Name of the active matmul backend, e.g. "native (OpenBLAS)" or "portable (TypeScript)". */
+/** Name of the active backend, e.g. "native (OpenBLAS)", "wasm (WebAssembly SIMD)" or "portable (TypeScript)". */
 export function backendName(): string {
   return getBackend().name;
 }
@@ -39,6 +41,7 @@ export function backendName(): string {
 export function availableBackends(): BackendName[] {
   const names: BackendName[] = [];
   if (loadNativeBackend().backend) names.push("native");
+  if (loadWasmBackend().backend) names.push("wasm");
   names.push("portable", "naive");
   return names;
 }
@@ -50,6 +53,11 @@ export function backendByName(name: BackendName): GemmBackend {
 function resolve(name: string): GemmBackend {
   switch (name) {
     case "portable": return portableBackend;
+    case "wasm": {
+      const wasm = loadWasmBackend();
+      if ("reason" in wasm) throw new Error(`the wasm matmul backend is not available: ${wasm.reason}`);
+      return wasm.backend;
+    }
     case "naive": return naiveBackend;
     case "native": {
       const native = loadNativeBackend();
@@ -60,7 +68,7 @@ function resolve(name: string): GemmBackend {
       return native.backend;
     }
     default:
-      throw new Error(`unknown matmul backend "${name}"; choose native, portable or naive`);
+      throw new Error(`unknown matmul backend "${name}"; choose native, wasm, portable or naive`);
   }
 }
 

@@ -44,7 +44,7 @@ export function transposed(src: FloatArray, rows: number, cols: number): FloatAr
   return out;
 }
 
-function transposeInto(src: FloatArray, rows: number, cols: number, out: FloatArray): void {
+export function transposeInto(src: FloatArray, rows: number, cols: number, out: FloatArray): void {
   // Blocked so both the reads and the writes stay within a few cache lines.
   const B = 32;
   for (let i0 = 0; i0 < rows; i0 += B) {
