@@ -17,7 +17,10 @@ export function studentReadme(m: ReleaseManifest): string {
     bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernel "TypeScript (course kit)"
     npm run notebook             # opens Jupyter in notebooks/
 
-Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**).
+Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**). It says which backend
+does the arithmetic: \`native (OpenBLAS)\` is as fast as numpy; \`wasm\` (no C compiler or OpenBLAS found) is about
+6x slower, so install them (Debian/Ubuntu: \`sudo apt-get install build-essential libopenblas-dev\`) and run
+\`npm run build:native\`. Results agree on every backend (up to rounding in the last digits).
 
 ## What you write
 
