@@ -16,7 +16,6 @@ export type TensorLike = Tensor | number;
 type BinaryFn = (x: number, y: number) => number;
 type UnaryFn = (x: number) => number;
 
-
 /**
  * An n-dimensional array of numbers, modelled on torch.Tensor.
  *
