@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Generator, randn } from "../lib/tensor";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
-import { loadWasmBackend } from "../lib/tensor/wasm-backend";
+import { loadWasmBackend, setWasmMemoryLimit, WASM_MAX_BYTES } from "../lib/tensor/wasm-backend";
 
 const loaded = loadWasmBackend();
 
@@ -71,6 +71,30 @@ describe("wasm backend", () => {
       naiveBackend.gemm(false, true, m, n, k, a, b, want);
       expect(got).toEqual(want);
     }
+  });
+
+  it("feeds a big A through in row blocks under the memory cap, and falls back when nothing fits", () => {
+    const g = new Generator("wasm-blocks");
+    const m = 203, n = 7, k = 300;
+    const a = randn([m * k], { generator: g }).data as Float64Array;
+    const b = randn([k * n], { generator: g }).data as Float64Array;
+    const want = new Float64Array(m * n);
+    naiveBackend.gemm(false, false, m, n, k, a, b, want);
+    const previous = setWasmMemoryLimit(100_000); // packed B (2 panels) + ~30 rows of A and C per block
+    try {
+      const got = new Float64Array(m * n);
+      wasm.gemm(false, false, m, n, k, a, b, got);
+      expect(got).toEqual(want); // bit for bit, block edges included
+      const viaT = new Float64Array(m * n); // transposed A (stored k x m) cannot be cut: TypeScript kernel
+      const at = new Float64Array(k * m);
+      for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+      wasm.gemm(true, false, m, n, k, at, b, viaT);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(viaT[i] - want[i])).toBeLessThan(1e-9);
+    } finally {
+      setWasmMemoryLimit(previous);
+    }
+    expect(previous).toBe(WASM_MAX_BYTES);
+    expect(() => setWasmMemoryLimit(10)).toThrow(RangeError);
   });
 
   it("handles empty products and checks buffer sizes", () => {
