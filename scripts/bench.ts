@@ -200,6 +200,8 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; only?: string; backends?: string; submissions: string }>();
   const repeat = Math.max(1, Number(opts.repeat));
+  const groups = ["kernel", "matmul", "softmax", "net", "grader"];
+  if (opts.only && !groups.includes(opts.only)) throw new Error(`--only: unknown group "${opts.only}"; choose ${groups.join(", ")}`);
   const want = (group: string): boolean => !opts.only || opts.only === group;
   const available = availableBackends();
   const backends = opts.backends

@@ -52,6 +52,9 @@ describe("npm run bench", () => {
     const { code, out } = bench(["--only", "softmax", "--backends", "gpu"]);
     expect(code).toBe(1);
     expect(out).toMatch(/--backends: "gpu" is not available here \(available: .*portable.*\)/);
+    const only = bench(["--only", "gpu"]);
+    expect(only.code).toBe(1);
+    expect(only.out).toMatch(/--only: unknown group "gpu"; choose kernel, matmul, softmax, net, grader/);
   });
 });
 
