@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { FloatArray } from "../lib/tensor/backend";
 import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
+import { rng } from "./seeded-rng";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -16,17 +17,6 @@ const DTYPES: Array<{ name: string; Ctor: Ctor; eps: number }> = [
   { name: "float64", Ctor: Float64Array, eps: 2 ** -52 },
   { name: "float32", Ctor: Float32Array, eps: 2 ** -23 },
 ];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomArray(Ctor: Ctor, length: number, rand: () => number): FloatArray {
   const out = new Ctor(length);

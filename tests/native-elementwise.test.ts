@@ -9,6 +9,7 @@ import { getBackend } from "../lib/tensor/backends";
 import type { Storage } from "../lib/tensor/dtype";
 import { loadNativeBackend, NATIVE_MIN_ELEMENTS } from "../lib/tensor/native-backend";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
+import { rng } from "./seeded-rng";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -32,17 +33,6 @@ function rawAddon(): RawAddon {
 
 type FloatCtor = Float64ArrayConstructor | Float32ArrayConstructor;
 const FLOATS: FloatCtor[] = [Float64Array, Float32Array];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random values with a sprinkling of the awkward ones: 0, -0, NaN, +-Infinity, tiny and huge numbers. */
 function values(Ctor: FloatCtor, n: number, seed: number, special = true): FloatArray {
