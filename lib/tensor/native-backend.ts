@@ -151,6 +151,11 @@ function isFloatArray(x: Storage): x is FloatArray {
   return x instanceof Float64Array || x instanceof Float32Array;
 }
 
+/** Both Float64Array or both Float32Array: the element types the addon's clamp and sum take. */
+function sameFloatType(x: Storage, y: Storage): boolean {
+  return isFloatArray(x) && x.constructor === y.constructor;
+}
+
 /** The addon's loops for float data of at least NATIVE_MIN_ELEMENTS elements; the portable ones otherwise. */
 function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
   const portable = portableElementwise;
@@ -172,17 +177,17 @@ function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
       else mod.axpy(y, x, alpha);
     },
     clamp(src, out, lo, hi) {
-      if (out.length < NATIVE_MIN_ELEMENTS || !isFloatArray(src) || !isFloatArray(out) || src.constructor !== out.constructor) {
+      if (out.length < NATIVE_MIN_ELEMENTS || !sameFloatType(src, out)) {
         portable.clamp(src, out, lo, hi);
       } else {
-        mod.clamp(src, out, lo, hi);
+        mod.clamp(src as FloatArray, out as FloatArray, lo, hi);
       }
     },
     sum(src, out, outer, size, inner) {
-      if (src.length < NATIVE_MIN_ELEMENTS || !isFloatArray(src) || !isFloatArray(out) || src.constructor !== out.constructor) {
+      if (src.length < NATIVE_MIN_ELEMENTS || !sameFloatType(src, out)) {
         portable.sum(src, out, outer, size, inner);
       } else {
-        mod.sum(src, out, outer, size, inner);
+        mod.sum(src as FloatArray, out as FloatArray, outer, size, inner);
       }
     },
   };
