@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { FloatArray } from "../lib/tensor/backend";
 import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
-import { rng } from "./seeded-rng";
+import { rng, sameBits } from "./array-helpers";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -58,12 +58,6 @@ function worstRatio(got: FloatArray, want: Float64Array, scale: Float64Array, k:
     worst = Math.max(worst, Math.abs(got[i] - want[i]) / bound);
   }
   return worst;
-}
-
-function sameBits(x: FloatArray, y: FloatArray): boolean {
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
 }
 
 const SHAPES: Array<[number, number, number]> = [

@@ -9,7 +9,7 @@ import { getBackend } from "../lib/tensor/backends";
 import type { Storage } from "../lib/tensor/dtype";
 import { loadNativeBackend, NATIVE_MIN_ELEMENTS } from "../lib/tensor/native-backend";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
-import { rng } from "./seeded-rng";
+import { firstDiff, rng, sameBits } from "./array-helpers";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -51,17 +51,6 @@ function values(Ctor: FloatCtor, n: number, seed: number, special = true): Float
 function mask(n: number, seed: number): Uint8Array {
   const rand = rng(seed);
   return Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0));
-}
-
-function sameBits(x: Storage, y: Storage): boolean {
-  if (x.length !== y.length || x.constructor !== y.constructor) return false;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
-}
-
-function firstDiff(x: Storage, y: Storage): string {
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `index ${i}: ${x[i]} vs ${y[i]}`;
-  return "lengths differ";
 }
 
 // Sizes below, at and above the native threshold, with odd row lengths so tails are exercised.
