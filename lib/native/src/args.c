@@ -129,7 +129,12 @@ int get_float_or_bool_array(napi_env env, napi_value v, const char *fn, const ch
 }
 
 size_t elem_size(const farray *a) {
-  return a->type == napi_float64_array ? sizeof(double) : a->type == napi_float32_array ? sizeof(float) : 1;
+  switch (a->type) {
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: return 8;
+    case napi_float32_array: case napi_int32_array: case napi_uint32_array: return 4;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    default: return 1;
+  }
 }
 
 int overlaps(const farray *x, uint64_t nx, const farray *y, uint64_t ny) {

@@ -87,29 +87,20 @@ napi_value js_tune_malloc(napi_env env, napi_callback_info info) {
  */
 napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
   napi_value argv[1], out;
-  napi_value arraybuffer;
   bool is_ta = false;
-  napi_typedarray_type type;
-  size_t length, offset;
-  void *data;
+  farray arr;
   if (!get_args(env, info, "adviseHugePages", "array", 1, argv)) return NULL;
   if (napi_is_typedarray(env, argv[0], &is_ta) != napi_ok || !is_ta) {
     return fail(env, 0, "adviseHugePages: array must be a typed array, got %s", type_name(env, argv[0]));
   }
-  CHECK(napi_get_typedarray_info(env, argv[0], &type, &length, &data, &arraybuffer, &offset));
-  (void)offset;
+  CHECK(napi_get_typedarray_info(env, argv[0], &arr.type, &arr.length, &arr.data, NULL, NULL));
   bool done = false;
 #if defined(MADV_HUGEPAGE) && defined(__linux__)
-  const uintptr_t huge = HUGE_PAGE;
   advise_heap_growth();
-  size_t bytes = length * (type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array ? 8
-                           : type == napi_float32_array || type == napi_int32_array || type == napi_uint32_array ? 4
-                           : type == napi_int16_array || type == napi_uint16_array ? 2 : 1);
-  uintptr_t start = ((uintptr_t)data + huge - 1) & ~(huge - 1);
-  uintptr_t end = ((uintptr_t)data + bytes) & ~(huge - 1);
-  if (data != NULL && end > start) done = madvise((void *)start, end - start, MADV_HUGEPAGE) == 0;
+  const uintptr_t from = (uintptr_t)arr.data, to = from + arr.length * elem_size(&arr);
+  const uintptr_t start = (from + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), end = to & ~(HUGE_PAGE - 1);
+  if (arr.data != NULL && end > start) done = madvise((void *)start, end - start, MADV_HUGEPAGE) == 0;
 #endif
   CHECK(napi_get_boolean(env, done, &out));
   return out;
 }
-
