@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # One-time (and safe to re-run) setup of the course kit: system packages, npm packages, the native
 # matmul backend when available, and the project-local Jupyter kernel spec "dlvr-tslab".
-# Usage: bash scripts/setup.sh        (then: npm run demo, npm run notebook, npm test)
+# Usage: bash scripts/setup.sh          students and TAs: what the notebooks, submit, check and grade need
+#        bash scripts/setup.sh --dev    developers and CI: also what only the tests and benchmarks need
+#                                       (chromium for browser tests, python3-torch as oracle and bench peer,
+#                                       redis-server for the grading-queue tests)
 set -euo pipefail
+
+dev=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    *) echo "setup: unknown option $arg (use --dev for the development and CI set-up)" >&2; exit 2 ;;
+  esac
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,6 +23,9 @@ step() { echo "setup: $*"; }
 # bubblewrap for the grader's sandbox, numpy for Jupyter extras.
 apt_packages=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook
   libopenblas-dev bubblewrap python3-numpy)
+# Only tests and benchmarks use these; a student's set-up stays lean.
+dev_packages=(chromium python3-torch redis-server)
+[[ $dev -eq 1 ]] && apt_packages+=("${dev_packages[@]}")
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
