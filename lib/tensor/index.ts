@@ -11,10 +11,16 @@
  * indexAdd_, clamp, argmax); a trailing underscore means in place. float64 is the default dtype.
  */
 export { Tensor, cat, stack, where, matmul, type TensorLike, type ClampBounds } from "./tensor";
+// Ops kept in their own files attach themselves to Tensor.prototype on import (see each file's opening comment).
+import "./ops-elementwise";
+import "./ops-reduce";
+import "./ops-shape";
+import "./ops-select";
 export {
-  tensor, zeros, ones, full, zerosLike, onesLike, arange, eye, rand, randn, randint, randperm,
-  type CreateOptions,
+  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, randLike, randnLike, arange, linspace, eye, rand, randn,
+  randint, randperm, type CreateOptions,
 } from "./create";
+export { resultType } from "./promote";
 export { Generator, manualSeed, defaultGenerator } from "./random";
 export { type DType, DEFAULT_DTYPE } from "./dtype";
 export { backendName, setBackend, getBackend, availableBackends, type BackendName } from "./backends";
