@@ -130,6 +130,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   // Like torch: the first half counts up from start, the second half down from end, so both ends are exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  if (steps === 1) out[0] = start;
   return new Tensor(out, [steps]);
 }
 
@@ -140,6 +141,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new RangeError("arange: step must be non-zero");
+  if ((hi - lo) * step < 0) throw new RangeError(`arange: the range [${lo}, ${hi}) is inconsistent with the step sign (step ${step})`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const integral = [lo, hi, step].every(Number.isInteger);
   const out = allocate(opts.dtype ?? (integral ? "int32" : DEFAULT_DTYPE), n);

@@ -55,6 +55,7 @@ proto.trunc = rounding("trunc", Math.trunc);
 
 proto.remainder = function (this: Tensor, other: TensorLike): Tensor {
   const ct = resultType(this, other);
+  if (ct === "bool") throw new TypeError("remainder: not implemented for bool tensors (as in torch)");
   if (isFloating(ct)) {
     return binary(this, other, ct, ct, (x, y) => {
       const m = x % y;
@@ -114,9 +115,10 @@ proto.maskedFill = function (this: Tensor, mask: Tensor, value: TensorLike): Ten
 };
 
 function triangle(t: Tensor, diagonal: number, keepLower: boolean, op: string): Tensor {
-  if (t.ndim < 2) throw new RangeError(`${op}: expects a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`);
+  if (t.ndim < 2 && t.numel() > 0) throw new RangeError(`${op}: expects a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`);
   if (!Number.isInteger(diagonal)) throw new RangeError(`${op}: diagonal must be an integer, got ${diagonal}`);
   const out = t.clone();
+  if (t.numel() === 0) return out; // torch checks nothing more for an empty tensor
   const rows = t.shape[t.ndim - 2], cols = t.shape[t.ndim - 1];
   const d = out.data;
   for (let base = 0; base < d.length; base += rows * cols) {

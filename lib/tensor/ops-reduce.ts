@@ -70,9 +70,9 @@ proto.std = function (this: Tensor, dim?: number | number[] | boolean, unbiased?
 proto.norm = function (this: Tensor, p = 2, dim?: number | number[], keepdim = false): Tensor {
   floatOnly(this, "norm");
   const a = this.abs();
-  if (this.numel() === 0 && dim === undefined) return new Tensor(allocate(this.dtype, 1), keepdim ? this.shape.map(() => 1) : []);
   if (p === Infinity) return a.amax(dim, keepdim);
   if (p === -Infinity) return a.amin(dim, keepdim);
+  if (this.numel() === 0 && dim === undefined) return new Tensor(allocate(this.dtype, 1), keepdim ? this.shape.map(() => 1) : []);
   if (p === 0) return a.ne(0).to(this.dtype).sum(dim, keepdim);
   if (p === 1) return a.sum(dim, keepdim);
   if (p === 2) return a.mul(a).sum(dim, keepdim).sqrt();
@@ -110,8 +110,9 @@ proto.cumprod = function (this: Tensor, dim: number): Tensor {
 
 /** exp(x - max) / sum along dim, or its log; a 0-d tensor counts as [1]. */
 function softmaxAlong(t: Tensor, dim: number, log: boolean, op: string): Tensor {
-  if (!isFloating(t.dtype)) throw new TypeError(`${op}: not implemented for ${t.dtype} tensors (as in torch); convert first with .to("float64")`);
   const d = normDim(dim, t.ndim, op);
+  if (t.numel() === 0) return t.clone(); // torch, too, checks the dtype only when there is something to compute
+  if (!isFloating(t.dtype)) throw new TypeError(`${op}: not implemented for ${t.dtype} tensors (as in torch); convert first with .to("float64")`);
   if (t.ndim === 0) return softmaxAlong(t.reshape([1]), 0, log, op).reshape([]);
   if (t.shape[d] === 0) return t.clone();
   const m = extremeAlong(t, d, true, 1, op).values;

@@ -79,6 +79,7 @@ proto.topk = function (this: Tensor, k: number, dim = -1, largest = true, sorted
   if (!Number.isInteger(k) || k < 0 || k > size) {
     throw new RangeError(`topk: k (${k}) is out of range for dimension ${d} of size ${size} (shape ${formatShape(this.shape)})`);
   }
+  if (this.ndim === 0) return { values: this.clone(), indices: new Tensor(new Int32Array(1), []) }; // as torch, for k 0 or 1
   return sortAlong(this, d, largest, k, "topk");
 };
 
@@ -118,8 +119,8 @@ proto.bincount = function (this: Tensor, weights: Tensor | null = null, minlengt
   if (weights !== null && (weights.ndim !== 1 || weights.shape[0] !== x.length)) {
     throw new RangeError(`bincount: weights ${formatShape(weights.shape)} must be 1-D with the input's length ${x.length}`);
   }
-  // torch: float32 weights give float32 sums, other weights float64, no weights int64 (here int32).
-  const outType: DType = weights === null ? "int32" : weights.dtype === "float32" ? "float32" : "float64";
+  // torch: float32 weights give float32 sums, other weights float64, no weights (or an empty input) int64 (here int32).
+  const outType: DType = weights === null || x.length === 0 ? "int32" : weights.dtype === "float32" ? "float32" : "float64";
   const out = allocate(outType, Math.max(minlength, max + 1));
   if (weights === null) for (let i = 0; i < x.length; i++) out[x[i]] += 1;
   else {

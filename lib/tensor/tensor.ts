@@ -252,6 +252,7 @@ export class Tensor {
 
   /** Drop size-1 dims (all of them, or only `dim`). */
   squeeze(dim?: number): Tensor {
+    if (dim !== undefined) normDim(dim, this.ndim, "squeeze");
     const keep = (d: number): boolean =>
       dim === undefined ? this.shape[d] !== 1 : d !== normDim(dim, this.ndim, "squeeze") || this.shape[d] !== 1;
     const dims = this.shape.map((_, d) => d).filter(keep);
@@ -360,11 +361,15 @@ export class Tensor {
   /** this ** exponent; integer tensors with integer exponents stay integer (negative exponents are an error, as in torch). */
   pow(exponent: TensorLike): Tensor {
     const ct = resultType(this, exponent);
+    if (ct === "bool") throw new TypeError("pow: not implemented for bool tensors (as in torch)");
     if (!isFloating(ct)) {
       if (typeof exponent === "number" && exponent < 0) throw new RangeError("pow: integers to negative integer powers are not allowed");
       return binary(this, exponent, ct, ct, intPow, -1, "pow");
     }
     if (exponent === 2 && ct === this.dtype) return this.mul(this);
+    // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as 1 / sqrt(x) (they differ from pow at -inf).
+    if (exponent === 0.5) return binary(this, 0, ct, ct, (x) => Math.sqrt(x), -1, "pow");
+    if (exponent === -0.5) return binary(this, 0, ct, ct, (x) => 1 / Math.sqrt(x), -1, "pow");
     return binary(this, exponent, ct, ct, floatPow, -1, "pow");
   }
   maximum(other: TensorLike): Tensor {
@@ -389,7 +394,8 @@ export class Tensor {
   exp(): Tensor { return unary(this, floatingOf(this.dtype), Math.exp, EXP); }
   log(): Tensor { return unary(this, floatingOf(this.dtype), Math.log, LOG); }
   sqrt(): Tensor { return unary(this, floatingOf(this.dtype), Math.sqrt, SQRT); }
-  square(): Tensor { return this.mul(this); }
+  /** x * x; bool gives int32 (torch's square is pow(x, 2)). */
+  square(): Tensor { return this.dtype === "bool" ? this.to("int32").mul(this) : this.mul(this); }
   sign(): Tensor { return unary(this, this.dtype, Math.sign); }
 
   /**
@@ -531,13 +537,13 @@ export class Tensor {
   /** Index of the largest value along dim (int32), or in the flattened tensor. */
   argmax(dim?: number, keepdim = false): Tensor {
     noBool(this, "argmax");
-    if (dim === undefined) return extremeAlong(this.reshape(-1), 0, false, 1, "argmax").indices;
+    if (dim === undefined) return keepAll(this, extremeAlong(this.reshape(-1), 0, false, 1, "argmax").indices, keepdim);
     return extremeAlong(this, dim, keepdim, 1, "argmax").indices;
   }
 
   argmin(dim?: number, keepdim = false): Tensor {
     noBool(this, "argmin");
-    if (dim === undefined) return extremeAlong(this.reshape(-1), 0, false, -1, "argmin").indices;
+    if (dim === undefined) return keepAll(this, extremeAlong(this.reshape(-1), 0, false, -1, "argmin").indices, keepdim);
     return extremeAlong(this, dim, keepdim, -1, "argmin").indices;
   }
 
@@ -711,6 +717,7 @@ export class Tensor {
     const ix = indexData(index, "indexSelect");
     const src = this.contiguous();
     const [outer, size, inner] = splitAround(src.shape, d);
+    for (let j = 0; j < ix.length; j++) checkedIndex(ix[j], size, d, "indexSelect"); // even when nothing is copied
     const n = ix.length;
     const out = allocate(this.dtype, outer * n * inner);
     const sd = src.data;
@@ -743,6 +750,7 @@ export class Tensor {
     const [outer, , inner] = splitAround(expected, d);
     const n = ix.length;
     const size = this.shape[d];
+    for (let j = 0; j < n; j++) checkedIndex(ix[j], size, d, "indexAdd_"); // even when nothing is added
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
         const k = checkedIndex(ix[j], size, d, "indexAdd_");
@@ -840,6 +848,11 @@ function operandAs(x: TensorLike, ct: DType): Tensor {
   }
   if (!(x instanceof Tensor)) throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
   return ct === "float32" && x.dtype !== "float32" && x.dtype !== "bool" ? x.to(ct) : x;
+}
+
+/** A whole-tensor reduction with keepdim: every dim kept with size 1. */
+function keepAll(t: Tensor, r: Tensor, keepdim: boolean): Tensor {
+  return keepdim ? r.reshape(t.shape.map(() => 1)) : r;
 }
 
 function noZeroDim(t: Tensor, op: string): void {
@@ -1168,7 +1181,7 @@ function matmul2dInto(a: Tensor, b: Tensor, dtype: DType, out: Storage, at: numb
   const [m, k] = a.shape;
   const n = b.shape[1];
   if (m === 0 || n === 0) return;
-  if (dtype === "int32") {
+  if (dtype === "int32" || dtype === "bool") {
     // Exact int32 arithmetic with wraparound, as torch's integer matmul (no BLAS for integers).
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -1202,7 +1215,6 @@ export function matmul(a: Tensor, b: Tensor, op = "matmul"): Tensor {
     throw new RangeError(`${op}: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   const dtype = promote(a.dtype, b.dtype);
-  if (dtype === "bool") throw new TypeError(`${op}: not supported for bool tensors (as in torch); convert with .to("float64")`);
   const A = (a.ndim === 1 ? a.unsqueeze(0) : a).to(dtype);
   const B = (b.ndim === 1 ? b.unsqueeze(1) : b).to(dtype);
   const [m, k] = A.shape.slice(-2);
@@ -1212,9 +1224,13 @@ export function matmul(a: Tensor, b: Tensor, op = "matmul"): Tensor {
   }
   const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), op);
   const finalShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
+  // Like torch, bool products are refused, except those with nothing to compute (an empty result, or k = 0).
+  if (dtype === "bool" && ((a.ndim === 1 && b.ndim === 1) || (numelOf(finalShape) > 0 && k > 0))) {
+    throw new TypeError(`${op}: not supported for bool tensors (as in torch); convert with .to("float64")`);
+  }
   if (B.ndim === 2 && A.ndim > 2 && A.isContiguous()) {
     // [..., m, k] x [k, n]: one product of the rows stacked, as torch folds it.
-    const rows = A.reshape(-1, k);
+    const rows = A.reshape(numelOf(A.shape.slice(0, -1)), k);
     const out = allocate(dtype, rows.shape[0] * n);
     matmul2dInto(rows, B, dtype, out, 0);
     return new Tensor(out, finalShape);
