@@ -280,10 +280,12 @@ export class Tensor {
     noZeroDim(this, "narrow");
     const d = normDim(dim, this.ndim, "narrow");
     const size = this.shape[d];
-    if (!Number.isInteger(start) || start < -size || start > size) {
-      throw new RangeError(`narrow: start (${start}) is out of range for dimension ${d} of size ${size} (expected [${-size}, ${size}])`);
+    // torch wraps a negative start like a dim index: an empty dim still takes -1 (as 0).
+    const span = Math.max(size, 1);
+    if (!Number.isInteger(start) || start < -span || start > size) {
+      throw new RangeError(`narrow: start (${start}) is out of range for dimension ${d} of size ${size} (expected [${-span}, ${size}])`);
     }
-    const s = start < 0 ? start + size : start;
+    const s = start < 0 ? start + span : start;
     if (!Number.isInteger(length) || length < 0 || s + length > size) {
       throw new RangeError(`narrow: start (${s}) + length (${length}) exceeds dimension ${d} of size ${size}`);
     }

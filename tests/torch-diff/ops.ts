@@ -236,7 +236,8 @@ export const OPS: OpSpec[] = [
   inPlace("sub_", (a, b) => a.sub_(b)),
   inPlace("mul_", (a, b) => a.mul_(b)),
   inPlace("div_", (a, b) => a.div_(b)),
-  inPlace("copy_", (a, b) => a.copy_(b)),
+  // float -> int conversion of NaN or infinity is undefined in C (torch gives arbitrary values): finite sources only.
+  inPlace("copy_", (a, b) => a.copy_(b), finite),
   {
     name: "addAlpha_", family: "in-place",
     gen: (r) => ({ ...inPlace("x", () => undefined).gen(r), params: { alpha: r.pick([2, -0.5, 0.1]) } }),

@@ -38,13 +38,16 @@ export function probeTorch(): { ok: true; version: string } | { ok: false; reaso
   return { ok: true, version: (JSON.parse(r.stdout) as { torch: string }).torch };
 }
 
-/** Runs all cases in one torch process (one JSON line in, one out). */
-export function runTorch(cases: readonly Case[]): Promise<Result[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TORCH_PYTHON, [TORCH_SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, OMP_NUM_THREADS: "1" } });
-    let out = "", err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+/**
+ * Starts one torch process on all cases (one JSON line in, one out). The promise `sent` settles once the batch
+ * is handed to the OS, so the caller can then run lib/tensor synchronously while torch computes.
+ */
+export function startTorch(cases: readonly Case[]): { sent: Promise<void>; results: Promise<Result[]> } {
+  const child = spawn(TORCH_PYTHON, [TORCH_SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  let out = "", err = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const results = new Promise<Result[]>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new Error(`torch_ops.py exited with ${code}: ${err.slice(-2000)}`));
@@ -54,8 +57,14 @@ export function runTorch(cases: readonly Case[]): Promise<Result[]> {
         reject(new Error(`torch_ops.py gave unreadable output (${(e as Error).message}): ${err.slice(-2000)}`));
       }
     });
-    child.stdin.end(JSON.stringify({ cases: cases.map(({ op, inputs, params }) => ({ op, inputs, params })) }) + "\n");
   });
+  const batch = JSON.stringify({ cases: cases.map(({ op, inputs, params }) => ({ op, inputs, params })) }) + "\n";
+  const sent = new Promise<void>((resolve) => child.stdin.end(batch, () => resolve()));
+  return { sent, results };
+}
+
+export async function runTorch(cases: readonly Case[]): Promise<Result[]> {
+  return startTorch(cases).results;
 }
 
 export function runTensor(c: Case): Result {
@@ -82,14 +91,18 @@ export interface BackendReport {
   failures: { index: number; op: string; why: string; case: Case }[];
 }
 
-export function compareOnBackend(backend: BackendName, cases: readonly Case[], torch: readonly Result[]): BackendReport {
+/** lib/tensor's results for every case on one backend (inputs are rebuilt per run: in-place ops change them). */
+export function runOnBackend(backend: BackendName, cases: readonly Case[]): Result[] {
   setBackend(backend);
+  return cases.map(runTensor);
+}
+
+export function compareResults(backend: BackendName, cases: readonly Case[], got: readonly Result[], torch: readonly Result[]): BackendReport {
   const report: BackendReport = { backend, families: {}, failures: [] };
   cases.forEach((c, index) => {
     const expected = torch[index];
     if ("badInput" in expected && expected.badInput) throw new Error(`case ${index} (${c.op}): torch could not build its inputs: ${expected.error}`);
-    const got = runTensor(c);
-    const why = difference(got, expected);
+    const why = difference(got[index], expected);
     const tally = (report.families[c.family] ??= { run: 0, passed: 0, errors: 0 });
     tally.run++;
     if (why === null) {
@@ -100,4 +113,8 @@ export function compareOnBackend(backend: BackendName, cases: readonly Case[], t
     }
   });
   return report;
+}
+
+export function compareOnBackend(backend: BackendName, cases: readonly Case[], torch: readonly Result[]): BackendReport {
+  return compareResults(backend, cases, runOnBackend(backend, cases), torch);
 }
