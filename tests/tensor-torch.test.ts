@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { availableBackends, getBackend, setBackend, type BackendName } from "../lib/tensor";
 import { backendByName } from "../lib/tensor/backends";
-import { difference } from "./torch-diff/compare";
+import { difference, type Result } from "./torch-diff/compare";
 import { OPS } from "./torch-diff/ops";
 import { compareResults, generateCases, probeTorch, runOnBackend, startTorch, type BackendReport } from "./torch-diff/run";
 
@@ -52,7 +52,8 @@ describe.skipIf(skip)("lib/tensor agrees with PyTorch", () => {
     const run = startTorch(cases);
     await run.sent;
     const initial = getBackend();
-    const got = BACKENDS.map((b) => runOnBackend(b, cases));
+    const got: Result[][] = [];
+    for (const b of BACKENDS) got.push(await runOnBackend(b, cases));
     setBackend(BACKENDS.find((b) => backendByName(b) === initial) ?? "portable");
     const expected = await run.results;
     const reports = BACKENDS.map((b, i) => compareResults(b, cases, got[i], expected));

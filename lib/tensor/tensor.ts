@@ -1,12 +1,12 @@
 import type { FloatArray } from "./backend";
 import { elementwise, gemm } from "./backends";
 import {
-  allocate, checkDType, DEFAULT_DTYPE, dtypeOf, floatingOf, isFloating, promote,
+  allocate, checkDType, dtypeOf, floatingOf, isFloating, promote,
   type DType, type Storage,
 } from "./dtype";
 import { formatTensor } from "./format";
 import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB } from "./portable-elementwise";
-import { canCast, castNumber, numberDType, resultType } from "./promote";
+import { canCast, castNumber, resultType } from "./promote";
 import {
   broadcastShapes, contiguousStrides, formatShape, inferShape, normDim, numelOf, sameShape, splitAround, viewStrides,
 } from "./shape";
@@ -907,13 +907,6 @@ function addScaled(x: Tensor, y: TensorLike, ct: DType, alpha: number, op: strin
 
 function compare(a: Tensor, other: TensorLike, f: BinaryFn, fastOp: number, op: string): Tensor {
   return binary(a, other, resultType(a, other), "bool", f, fastOp, op);
-}
-
-/** A number becomes a 0-d tensor of its kind (int32 or float64, see promote.ts). */
-export function asTensor(x: TensorLike): Tensor {
-  if (x instanceof Tensor) return x;
-  if (typeof x !== "number") throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
-  return operandAs(x, numberDType(x));
 }
 
 /** Strides that read `t` as if it had `shape` (broadcast dims get stride 0). */

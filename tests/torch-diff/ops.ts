@@ -16,7 +16,6 @@ export interface OpSpec {
 }
 
 const ALL: DType[] = ["float64", "float32", "int32", "bool"];
-const FLOATS: DType[] = ["float64", "float32"];
 const T = (x: Arg): Tensor => x as Tensor;
 
 function anyDType(r: Rng): DType {

@@ -91,10 +91,20 @@ export interface BackendReport {
   failures: { index: number; op: string; why: string; case: Case }[];
 }
 
-/** lib/tensor's results for every case on one backend (inputs are rebuilt per run: in-place ops change them). */
-export function runOnBackend(backend: BackendName, cases: readonly Case[]): Result[] {
-  setBackend(backend);
-  return cases.map(runTensor);
+/**
+ * lib/tensor's results for every case on one backend (inputs are rebuilt per run: in-place ops change them).
+ * Yields to the event loop every few hundred cases, so a long run does not starve the test runner's messages.
+ */
+export async function runOnBackend(backend: BackendName, cases: readonly Case[]): Promise<Result[]> {
+  const results: Result[] = [];
+  for (let i = 0; i < cases.length; i++) {
+    if (i % 500 === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      setBackend(backend); // (again) after each pause: nothing else may have switched it meanwhile
+    }
+    results.push(runTensor(cases[i]));
+  }
+  return results;
 }
 
 export function compareResults(backend: BackendName, cases: readonly Case[], got: readonly Result[], torch: readonly Result[]): BackendReport {
@@ -115,6 +125,6 @@ export function compareResults(backend: BackendName, cases: readonly Case[], got
   return report;
 }
 
-export function compareOnBackend(backend: BackendName, cases: readonly Case[], torch: readonly Result[]): BackendReport {
-  return compareResults(backend, cases, runOnBackend(backend, cases), torch);
+export async function compareOnBackend(backend: BackendName, cases: readonly Case[], torch: readonly Result[]): Promise<BackendReport> {
+  return compareResults(backend, cases, await runOnBackend(backend, cases), torch);
 }
