@@ -9,7 +9,7 @@ import { difference, type Result } from "./torch-diff/compare";
 import { OPS } from "./torch-diff/ops";
 import { compareResults, generateCases, probeTorch, runOnBackend, startTorch, type BackendReport } from "./torch-diff/run";
 
-const CASES = Number(process.env.TORCH_DIFF_CASES ?? (process.env.TORCH_DIFF_FULL ? 100_000 : 8_000));
+const CASES = Number(process.env.TORCH_DIFF_CASES ?? (process.env.TORCH_DIFF_FULL ? 100_000 : 16_000));
 const SEED = process.env.TORCH_DIFF_SEED ?? "2026";
 const BACKENDS = availableBackends().filter((b): b is BackendName => b === "native" || b === "wasm" || b === "portable");
 
