@@ -1054,10 +1054,7 @@ export function reducedShape(shape: readonly number[], dim: number, keepdim: boo
 /** max/min along dim: sign 1 for max, -1 for min. The first extreme wins ties; a NaN wins over numbers. */
 export function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: number, op: string): { values: Tensor; indices: Tensor } {
   const d = normDim(dim, t.ndim, op);
-  if (t.ndim === 0) {
-    const r = extremeAlong(t.reshape([1]), 0, false, sign, op);
-    return r;
-  }
+  if (t.ndim === 0) return extremeAlong(t.reshape([1]), 0, false, sign, op); // stays 0-d, as in torch
   const src = t.contiguous();
   const [outer, size, inner] = splitAround(src.shape, d);
   if (size === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension ${d} (shape ${formatShape(t.shape)})`);
