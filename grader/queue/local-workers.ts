@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export interface LocalWorker {
   name: string;
@@ -25,10 +26,17 @@ export interface LocalWorkerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Node flags that run a .ts file in this very process (the tsx CLI would run it in a child of its own, so a
+ * SIGKILL meant for the worker would hit only the tsx parent).
+ */
+export function tsxInProcess(repoRoot: string): string[] {
+  return ["--import", pathToFileURL(path.join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href];
+}
+
 /** Starts a worker and resolves once it has announced itself (its grading setup is loaded). */
 export async function startLocalWorker(o: LocalWorkerOptions): Promise<LocalWorker> {
-  const tsx = path.join(o.repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
-  const args = [tsx, path.join(o.repoRoot, "scripts", "grade-worker.ts"), "--queue", o.url, "--name", o.name, "--jobs", String(o.jobs ?? 1),
+  const args = [...tsxInProcess(o.repoRoot), path.join(o.repoRoot, "scripts", "grade-worker.ts"), "--queue", o.url, "--name", o.name, "--jobs", String(o.jobs ?? 1),
     ...(o.secret ? ["--seed-secret", o.secret] : []), ...(o.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, env: { ...process.env, TENSOR_QUIET: "1", ...o.env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
