@@ -12,8 +12,11 @@ import { makeZip } from "./fixtures/hostile/make-zip";
 import { a3Fixture, bugged, BUGS, MODULE, ROOT, SECRET, student, writeSubmission } from "./grader-pipeline-fixture";
 
 export { ROOT, SECRET };
-/** Short locks so a killed worker's job is noticed within seconds (production keeps BullMQ's 30 s). */
-export const FAST_STALLS = ["--lock-ms", "3000", "--stalled-check-ms", "1000", "--max-stalls", "1"];
+/**
+ * Short locks so a killed worker's job is noticed within seconds (production keeps BullMQ's 30 s). A lock must
+ * outlast a Redis restart, or the jobs running through it are taken for lost and graded twice.
+ */
+export const fastStalls = (lockMs = 3000): string[] => ["--lock-ms", String(lockMs), "--stalled-check-ms", "1000", "--max-stalls", "1"];
 
 /** Writes `valid` solved submissions plus stubbed, bugged and hostile ones into dir; returns the zip paths. */
 export async function mixedBatch(dir: string, o: { valid: number; stubs: number; bugs: number; hostile: boolean }): Promise<string[]> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
 import { startLocalRedis, type LocalRedis } from "../grader/queue/local-redis";
 import { startLocalWorker, stopLocalWorker, type LocalWorker } from "../grader/queue/local-workers";
-import { FAST_STALLS, gradedByWorkers, mixedBatch, outFiles, queueProbe, ROOT, SECRET, startCoordinator, until, type CoordinatorRun } from "./grader-queue-fixture";
+import { fastStalls, gradedByWorkers, mixedBatch, outFiles, queueProbe, ROOT, SECRET, startCoordinator, until, type CoordinatorRun } from "./grader-queue-fixture";
 import { tmpDir } from "./grader-pipeline-fixture";
 
 let work: string;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   zips = await mixedBatch(inDir, { valid: 16, stubs: 4, bugs: 5, hostile: true });
   await gradeBatch({ inputs: [inDir], outDir: path.join(work, "local"), jobs: 2, secret: SECRET, repoRoot: ROOT, progressMode: "silent", log: () => {}, warn: () => {} });
   redis = await startLocalRedis();
-  workers = await Promise.all(["w1", "w2"].map((name) => startLocalWorker({ repoRoot: ROOT, url: redis.url, name, secret: SECRET, args: FAST_STALLS })));
+  workers = await Promise.all(["w1", "w2"].map((name) => startLocalWorker({ repoRoot: ROOT, url: redis.url, name, secret: SECRET, args: fastStalls() })));
   run = startCoordinator(inDir, path.join(work, "queue"), redis.url);
   // Mid-batch: SIGKILL the worker that holds a job once a few rows are in.
   const probe = queueProbe(redis.url);

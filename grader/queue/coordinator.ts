@@ -149,8 +149,9 @@ async function startSession(
 
 /** Why a job failed, for the student's row: BullMQ's reason plus how many workers tried. */
 function failedReasonText(job: Job<GradeJobData, GradeJobResult>): string {
-  const tries = job.attemptsStarted ?? 1;
   if (/stalled more than allowable limit/.test(job.failedReason)) {
+    // BullMQ fails such a job when the next worker picks it up: the tries are the times it was lost.
+    const tries = job.stalledCounter;
     return `grading this submission stopped every worker that ran it (${tries} ${tries === 1 ? "try" : "tries"}: the worker process died or lost its lock): the instructor will look at it`;
   }
   return `the worker could not grade it (${job.failedReason}): the instructor will look at it`;

@@ -66,7 +66,7 @@ export function redisOptions(url: string): RedisOptions {
     tls: u.protocol === "rediss:" ? {} : undefined,
     // BullMQ's blocking connections must wait through a Redis restart rather than give up on a command.
     maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(200 * times, 2000),
+    retryStrategy: (times) => Math.min(100 * times, 1000),
   };
 }
 
