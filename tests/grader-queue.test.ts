@@ -86,3 +86,24 @@ describe("a batch through the queue with a worker SIGKILLed mid-job", () => {
     expect(again.lines.join("\n")).toMatch(new RegExp(`graded 0, skipped ${zips.length} unchanged`));
   });
 });
+
+describe("workers on another grading setup, and SIGTERM", () => {
+  it("a worker with another secret hands the job back and stops (exit 3); the coordinator says so; a right one grades it", async () => {
+    // w2 leaves on SIGTERM (nothing running: exit code 0), so the stale worker is the only one.
+    expect(await stopLocalWorker(workers[1])).toBe(0);
+    expect(workers[1].lines.join("\n")).toMatch(/\[worker w2\] SIGTERM: finishing 0 running job\(s\)/);
+    const stale = await startLocalWorker({ repoRoot: ROOT, url: redis.url, name: "stale", secret: "another-secret", args: fastStalls() });
+    workers.push(stale);
+    const one = path.join(work, "one");
+    fs.mkdirSync(one);
+    fs.copyFileSync(zips[0], path.join(one, path.basename(zips[0])));
+    const c = startCoordinator(one, path.join(work, "one-out"), redis.url);
+    expect(await stale.exited).toBe(3);
+    expect(stale.lines.join("\n")).toMatch(/\[worker stale\] grading setup differs for A3 \(this worker: \w+, the batch: \w+\)/);
+    await until(() => c.lines.some((l) => /worker stale handed its job back and stopped: grading setup differs/.test(l)), 30_000, "the coordinator's warning");
+    workers.push(await startLocalWorker({ repoRoot: ROOT, url: redis.url, name: "w3", secret: SECRET, args: fastStalls() }));
+    expect(await c.exited, c.lines.join("\n")).toBe(0);
+    const k = path.basename(zips[0], ".zip");
+    expect(fs.readFileSync(path.join(work, "one-out", k, "results.json")).equals(fs.readFileSync(path.join(work, "local", k, "results.json")))).toBe(true);
+  });
+});

@@ -3,9 +3,10 @@
  * row, graded through a throw-away redis-server by worker processes on this machine, as submissions per minute.
  * Workers are started (and their grading setup loaded) before the clock starts, as long-lived workers would be.
  */
+import * as fs from "node:fs";
 import { benchA3, BENCH_SECRET, type BenchResult } from "../samples/bench";
 import { queueGrading } from "./coordinator";
-import { startLocalRedis } from "./local-redis";
+import { REDIS_SERVER, startLocalRedis } from "./local-redis";
 import { startLocalWorker, stopLocalWorker, type LocalWorker } from "./local-workers";
 
 export interface QueueBenchRow {
@@ -32,6 +33,10 @@ export async function benchQueue(o: { repoRoot: string; count: number; workers: 
 /** The bench's queue rows: one worker, then two, each grading one submission at a time. */
 export async function queueBenchRows(o: { repoRoot: string; count: number; print: (line: string) => void }): Promise<QueueBenchRow[]> {
   const rows: QueueBenchRow[] = [];
+  if (!fs.existsSync(REDIS_SERVER)) {
+    o.print(`  queue rows: not measured (no ${REDIS_SERVER}: bash scripts/setup.sh --dev installs it)`);
+    return rows;
+  }
   for (const workers of [1, 2]) {
     const row = await benchQueue({ repoRoot: o.repoRoot, count: o.count, workers, jobsPerWorker: 1 });
     const r = row.result;
