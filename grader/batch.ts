@@ -21,6 +21,8 @@ import type { PolicyOverrides } from "./integrity/policy";
 import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
 import { outputKey } from "./intake/submission-files";
+import { writeClassOutputs, type ClassOutputs } from "./report/class-outputs";
+import type { GradedEntry } from "./report/out-folder";
 
 export interface BatchOptions {
   /** Zip files, folders of zips, or submission folders. */
@@ -41,6 +43,10 @@ export interface BatchOptions {
   warn?: (line: string) => void;
   /** Use this sandbox instead of probing. */
   sandbox?: SandboxInfo;
+  /** Submission time from the LMS (Gradescope's created_at), for the late policy. */
+  submittedAt?: string;
+  /** The out folder as it was before a regrade (report/regrade.ts): regrade.csv compares with it. */
+  regradeFrom?: GradedEntry[];
 }
 
 export interface SubmissionRun {
@@ -60,6 +66,8 @@ export interface BatchSummary {
   durationMs: number;
   gradebook: string;
   sandbox: SandboxInfo;
+  /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder. */
+  classOutputs: ClassOutputs;
 }
 
 interface Item {
@@ -151,7 +159,7 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
           }
         }
         if (!run) {
-          const report = await gradeSubmission(env, it.zip, { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, context });
+          const report = await gradeSubmission(env, it.zip, { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, submittedAt: o.submittedAt, context });
           const policy = (await context(report.assignment).catch(() => null))?.policy;
           const results = toGradescope(report, policy?.visibility ?? "visible");
           writeFileAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(report));
@@ -169,9 +177,14 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
     bar.done();
     const gradebook = path.join(o.outDir, "gradebook.csv");
     writeFileAtomic(gradebook, gradebookCsv(runs.map((r) => r.results.extra_data as ResultsExtra)));
+    const classOutputs = await writeClassOutputs({
+      outDir: o.outDir, repoRoot: o.repoRoot, regradeFrom: o.regradeFrom,
+      runs: runs.map((r) => ({ ...r, zipSha256: r.results.extra_data.zip_sha256, assignment: r.results.extra_data.assignment })),
+      manifest: async (id) => (await context(id)).source.manifest,
+    });
     return {
       runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,
-      durationMs: performance.now() - t0, gradebook, sandbox,
+      durationMs: performance.now() - t0, gradebook, sandbox, classOutputs,
     };
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });
