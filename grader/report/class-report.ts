@@ -30,7 +30,7 @@ export interface ClassReportInput {
   runStats: Record<string, RunStats>;
 }
 
-export type Verdict = "passed" | "wrong" | "timeout" | "memory" | "crash" | "compile" | "todo" | "not-run";
+export type Verdict = "passed" | "wrong" | "threw" | "timeout" | "memory" | "crash" | "compile" | "todo" | "not-run";
 
 /** How a test ended: the verdict the results carry (when the grader writes one), else read from its output. */
 export function verdictOf(t: GradescopeTest): Verdict {
@@ -42,7 +42,8 @@ export function verdictOf(t: GradescopeTest): Verdict {
   if (/did not finish in time|timed out/i.test(o)) return "timeout";
   if (/ran out of memory/i.test(o)) return "memory";
   if (/does not compile|did not compile/i.test(o)) return "compile";
-  if (/stopped the test process|crashed|^your code threw/im.test(o)) return "crash";
+  if (/stopped the test process|crashed/i.test(o)) return "crash";
+  if (/^your code threw/im.test(o)) return "threw";
   if (/not implemented yet|still throws its TODO/i.test(o)) return "todo";
   if (/^not (run|checked)/im.test(o)) return "not-run";
   return "wrong";
@@ -85,9 +86,17 @@ function flagsOf(input: ClassReportInput): Flag[] {
     if (keys.length > 1) for (const key of keys) flags.push({ key, kind: "duplicate", text: `${keys.length} submissions for this student id (${keys.filter((k) => k !== key).join(", ")})` });
   }
   for (const sim of Object.values(input.similarity)) {
+    // One flag per submission: its most similar partner, and how many others are above the threshold.
+    const partners = new Map<string, { best: string; score: number; n: number }>();
     for (const p of sim.pairs) {
-      flags.push({ key: p.a, kind: "similar", text: `similar to ${p.b} (${pct(p.score)})` });
-      flags.push({ key: p.b, kind: "similar", text: `similar to ${p.a} (${pct(p.score)})` });
+      for (const [x, y] of [[p.a, p.b], [p.b, p.a]]) {
+        const cur = partners.get(x);
+        if (!cur) partners.set(x, { best: y, score: p.score, n: 1 });
+        else cur.n++;
+      }
+    }
+    for (const [key, p] of [...partners.entries()].sort()) {
+      flags.push({ key, kind: "similar", text: `similar to ${p.best} (${pct(p.score)})${p.n > 1 ? ` and ${p.n - 1} other${p.n > 2 ? "s" : ""}` : ""}` });
     }
   }
   return flags;
@@ -136,50 +145,55 @@ function passRates(input: ClassReportInput): string {
       const ts = mine.map((e) => e.results.tests.find((t) => t.name === n)).filter((t): t is GradescopeTest => !!t);
       return ts.filter((t) => t.status === "passed").length / Math.max(1, ts.length);
     });
-    out += `<figure class="pass-tests" data-assignment="${esc(config.id)}">${barChart(names.map((n) => n.replace(/^([^:]+): /, "")), testRates.map((x) => 100 * x), {
-      title: `${config.id}: pass rate per test`, yLabel: "% passed", yMax: 100, format: (v) => `${Math.round(v)}%`, width: Math.max(720, 34 * names.length), height: 420,
+    out += `<figure class="pass-tests" data-assignment="${esc(config.id)}">${barChart(names.map((_, i) => String(i + 1)), testRates.map((x) => 100 * x), {
+      title: `${config.id}: pass rate per test (numbers as in the table below)`, xLabel: "test", yLabel: "% passed", yMax: 100, format: (v) => `${Math.round(v)}%`, width: Math.max(720, 34 * names.length), height: 340,
     })}</figure>`;
-    out += table(["test", "passed", "wrong", "timeout", "memory", "crash", "compile", "not implemented", "not run"], names.map((n) => {
+    out += table(["#", "test", "passed", "wrong", "threw", "timeout", "memory", "crash", "compile", "not implemented", "not run"], names.map((n, i) => {
       const ts = mine.map((e) => e.results.tests.find((t) => t.name === n)).filter((t): t is GradescopeTest => !!t);
       const count = (v: Verdict) => String(ts.filter((t) => verdictOf(t) === v).length);
-      return [esc(n), count("passed"), count("wrong"), count("timeout"), count("memory"), count("crash"), count("compile"), count("todo"), count("not-run")];
+      return [String(i + 1), esc(n), count("passed"), count("wrong"), count("threw"), count("timeout"), count("memory"), count("crash"), count("compile"), count("todo"), count("not-run")];
     }), "verdicts");
   }
   return out;
 }
 
 function failures(entries: GradedEntry[]): string {
-  type Group = { test: string; shape: string; example: string; keys: string[]; diagnoses: Map<string, number> };
+  type Group = { shape: string; example: string; count: number; tests: Set<string>; keys: Set<string>; diagnoses: Map<string, number> };
   const groups = new Map<string, Group>();
   const diagnoses = new Map<string, { count: number; tests: Set<string> }>();
   for (const { key, results: r } of entries) {
     for (const t of r.tests) {
-      if (t.status === "passed" || t.max_score <= 0) continue;
       const lines = t.output.split("\n").filter((l) => l.trim());
-      const msg = lines.find((l) => !l.startsWith(LIKELY) && !l.startsWith("note: ")) ?? "(no message)";
-      const shape = messageShape(msg);
-      const g: Group = groups.get(`${t.name}\u0000${shape}`) ?? { test: t.name, shape, example: msg, keys: [], diagnoses: new Map<string, number>() };
-      g.keys.push(key);
+      // A passed test can still name a mistake (one charged to another block).
       for (const l of lines.filter((x) => x.startsWith(LIKELY))) {
         const d = l.slice(LIKELY.length);
-        g.diagnoses.set(d, (g.diagnoses.get(d) ?? 0) + 1);
         const all = diagnoses.get(d) ?? { count: 0, tests: new Set<string>() };
         all.count++;
         all.tests.add(t.name);
         diagnoses.set(d, all);
       }
-      groups.set(`${t.name}\u0000${shape}`, g);
+      if (t.status === "passed" || t.max_score <= 0) continue;
+      const msg = lines.find((l) => !l.startsWith(LIKELY) && !l.startsWith("note: ")) ?? "(no message)";
+      const shape = messageShape(msg);
+      const g: Group = groups.get(shape) ?? { shape, example: msg, count: 0, tests: new Set(), keys: new Set(), diagnoses: new Map<string, number>() };
+      g.count++;
+      g.tests.add(t.name);
+      g.keys.add(key);
+      for (const l of lines.filter((x) => x.startsWith(LIKELY))) g.diagnoses.set(l.slice(LIKELY.length), (g.diagnoses.get(l.slice(LIKELY.length)) ?? 0) + 1);
+      groups.set(shape, g);
     }
   }
-  const sorted = [...groups.values()].sort((a, b) => b.keys.length - a.keys.length || (a.test < b.test ? -1 : a.test > b.test ? 1 : a.shape < b.shape ? -1 : 1));
+  const sorted = [...groups.values()].sort((a, b) => b.count - a.count || b.keys.size - a.keys.size || (a.shape < b.shape ? -1 : 1));
   const diag = [...diagnoses.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  const list = (xs: string[], n: number, f: (x: string) => string) => xs.slice(0, n).map(f).join(", ") + (xs.length > n ? ` and ${xs.length - n} more` : "");
   return `<h3>Recognised mistakes</h3>`
     + (diag.length ? table(["mistake", "times", "tests"], diag.map(([d, v]) => [`<b class="diagnosis">${esc(d)}</b>`, String(v.count), esc([...v.tests].join(", "))]), "diagnoses") : "<p>None recognised.</p>")
-    + `<h3>Failure messages, most common first</h3>`
-    + table(["count", "test", "message (one example)", "recognised mistakes", "submissions"], sorted.map((g) => [
-      String(g.keys.length), esc(g.test), `<code>${esc(g.example.slice(0, 300))}</code>`,
+    + `<h3>Failure messages, most common first</h3><p>Failed tests grouped by their message with the numbers and names blanked out.</p>`
+    + table(["times", "message (one example)", "recognised mistakes", "tests", "submissions"], sorted.slice(0, 200).map((g) => [
+      String(g.count), `<code>${esc(g.example.slice(0, 300))}</code>`,
       esc([...g.diagnoses.entries()].map(([d, n]) => `${d} (${n})`).join("; ")),
-      g.keys.slice(0, 8).map((k) => `<a href="${encodeURI(k)}/feedback.md">${esc(k)}</a>`).join(", ") + (g.keys.length > 8 ? ` and ${g.keys.length - 8} more` : ""),
+      esc(list([...new Set([...g.tests].map((x) => x.replace(/^[^:]+: /, "").replace(/:.*/, "")))], 4, (x) => x)),
+      list([...g.keys].sort(), 6, (k) => `<a href="${encodeURI(k)}/feedback.md">${esc(k)}</a>`),
     ]), "failures");
 }
 
@@ -230,13 +244,25 @@ function similaritySection(input: ClassReportInput): string {
       + `<span class="similar-count">${sim.pairsAboveThreshold}</span> pair${sim.pairsAboveThreshold === 1 ? "" : "s"} at or above ${pct(o.threshold)} similarity`
       + `${sim.pairsAboveThreshold > sim.pairs.length ? ` (the ${sim.pairs.length} most similar shown)` : ""}.</p>`;
     if (!sim.pairs.length) continue;
-    const groups = similarityGroups(sim.pairs).filter((g) => g.length > 2);
-    if (groups.length) out += `<p>Groups linked by similar pairs: ${groups.map((g) => `<span class="group">${g.map(esc).join(", ")}</span>`).join("; ")}</p>`;
-    out += table(["similarity", "submission A", "submission B", "shared fingerprints", "blocks"], sim.pairs.map((p) => [
+    const groups = similarityGroups(sim.pairs);
+    out += `<h3>Groups</h3>` + table(["submissions", "pairs", "similarity", "members"], groups.map((g) => {
+      const inside = sim.pairs.filter((p) => g.includes(p.a));
+      const scores = inside.map((p) => p.score);
+      return [String(g.length), String(inside.length), `${pct(Math.min(...scores))} - ${pct(Math.max(...scores))}`, g.map(esc).join(", ")];
+    }), "similar-groups");
+    out += `<h3>Pairs</h3>` + table(["similarity", "submission A", "submission B", "shared fingerprints", "most shared in"], sim.pairs.map((p) => [
       `<b>${pct(p.score)}</b>`, esc(p.a), esc(p.b), String(p.shared),
-      esc(Object.entries(p.blocks).sort((x, y) => y[1] - x[1]).map(([b]) => b).join(", ")),
+      esc(Object.entries(p.blocks).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 3).map(([b]) => b).join(", ")),
     ]), "similar-pairs");
-    for (const p of sim.pairs.slice(0, 40)) {
+    // Side by side: each submission's most similar partner once (a group of n copies shows n - 1 pairs, not n^2 / 2).
+    const covered = new Set<string>();
+    const shown = sim.pairs.filter((p) => {
+      if (covered.has(p.a) && covered.has(p.b)) return false;
+      covered.add(p.a).add(p.b);
+      return true;
+    }).slice(0, 200);
+    if (shown.length) out += `<h3>Matching code side by side</h3><p>Each submission with its most similar partner; matching lines are marked.</p>`;
+    for (const p of shown) {
       const blocks = [...new Set(p.regions.map((r) => r.block))];
       out += `<details class="pair" data-a="${esc(p.a)}" data-b="${esc(p.b)}"><summary>${esc(p.a)} and ${esc(p.b)}: ${pct(p.score)} similar (${pct(p.coverA)} of A's fingerprints, ${pct(p.coverB)} of B's)</summary>`
         + blocks.map((b) => sideBySide(b, input.code[p.a]?.[b] ?? "", input.code[p.b]?.[b] ?? "",
@@ -259,7 +285,7 @@ function regradeSection(s: RegradeSummary): string {
 const CSS = `body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.summary td:first-child{font-weight:bold}figure{margin:8px 0;overflow-x:auto}
+th{background:#f3f3f3}.summary td:first-child{font-weight:bold}figure{margin:8px 0 8px 48px;padding-bottom:30px}figure svg{overflow:visible}
 .flag{display:inline-block;border-radius:3px;padding:0 5px;margin:1px;font-size:12px}
 .flag-late{background:#fde2b3}.flag-similar{background:#f8c4c4}.flag-identity,.flag-duplicate{background:#d7c8f5}
 .flag-sandbox{background:#c9e3f7}.flag-status{background:#ddd}
