@@ -30,8 +30,7 @@ const round2 = (x: number): number => Math.round(x * 100 + Number.EPSILON * 100)
 
 /** A time from untrusted input as an ISO string, or null when it is not a valid time. */
 export function parseTime(v: unknown): string | null {
-  if (typeof v !== "string" && typeof v !== "number") return null;
-  if (typeof v === "string" && (v.length > 64 || !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v))) return null;
+  if (typeof v !== "string" || v.length > 64 || !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) return null;
   const t = new Date(v).getTime();
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
