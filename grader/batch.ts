@@ -66,8 +66,8 @@ export interface BatchSummary {
   durationMs: number;
   gradebook: string;
   sandbox: SandboxInfo;
-  /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder. */
-  classOutputs: ClassOutputs;
+  /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder (null if that failed). */
+  classOutputs: ClassOutputs | null;
 }
 
 interface Item {
@@ -181,6 +181,10 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
       outDir: o.outDir, repoRoot: o.repoRoot, regradeFrom: o.regradeFrom,
       runs: runs.map((r) => ({ ...r, zipSha256: r.results.extra_data.zip_sha256, assignment: r.results.extra_data.assignment })),
       manifest: async (id) => (await context(id)).source.manifest,
+    }).catch((e: unknown) => {
+      // The grades are written; a failing report must not fail the batch.
+      warn(`[grade] the class report could not be written: ${(e as Error).message}`);
+      return null;
     });
     return {
       runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,

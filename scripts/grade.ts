@@ -98,9 +98,9 @@ async function main(inputs: string[], o: Options): Promise<number> {
   const secs = summary.durationMs / 1000;
   console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (sandbox ${summary.sandbox.level}); gradebook: ${summary.gradebook}`);
   const c = summary.classOutputs;
-  const pairs = Object.values(c.similarity).reduce((a, s) => a + s.pairsAboveThreshold, 0);
-  console.log(`report: ${c.report} (${pairs} similar pair${pairs === 1 ? "" : "s"}); Canvas: ${c.canvas}`);
-  if (c.regrade) console.log(`regrade: ${c.regrade.changed.length} of ${c.regrade.compared} submissions changed: ${path.join(outDir, "regrade.csv")}`);
+  const pairs = c ? Object.values(c.similarity).reduce((a, s) => a + s.pairsAboveThreshold, 0) : 0;
+  if (c) console.log(`report: ${c.report} (${pairs} similar pair${pairs === 1 ? "" : "s"}); Canvas: ${c.canvas}`);
+  if (c?.regrade) console.log(`regrade: ${c.regrade.changed.length} of ${c.regrade.compared} submissions changed: ${path.join(outDir, "regrade.csv")}`);
   if (o.resultsJson && summary.runs.length === 0) {
     writeJsonAtomic(path.resolve(o.resultsJson), {
       score: 0, output: "No submission found: upload the zip written by `npm run submit` (or the files in it).", output_format: "md", visibility: "visible", tests: [],
