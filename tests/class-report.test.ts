@@ -229,6 +229,17 @@ describe("class report", () => {
     expect(row[head.indexOf("late_penalty")]).toBe("10");
   });
 
+  it("the LMS's submission time (Gradescope's created_at) beats the one in submission.json", () => {
+    const meta = path.join(work, "submission_metadata.json");
+    fs.writeFileSync(meta, JSON.stringify({ created_at: "2026-03-16T05:59:00.000000+00:00", users: [{ sid: "1001", email: "s@example.edu" }] }));
+    const out3 = path.join(work, "out3");
+    const r = gradeCli([path.join(inDir, `${keys.solution}.zip`), "--out", out3, "--metadata", meta]);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(fs.readFileSync(path.join(out3, keys.solution, "results.json"), "utf8")) as GradescopeResults;
+    expect(res.extra_data.late).toMatchObject({ source: "lms", submittedAt: "2026-03-16T05:59:00.000Z", daysLate: 2, points: 20 });
+    expect(res.score).toBe(80);
+  });
+
   it("writes a Canvas gradebook CSV with one column per question and a Points Possible row", () => {
     const py = spawnSync("python3", ["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))", path.join(outDir, "gradebook-canvas.csv")], { encoding: "utf8" });
     expect(py.status).toBe(0);
