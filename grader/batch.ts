@@ -57,6 +57,8 @@ export interface SubmissionRun {
   durationMs: number;
   /** Stage timings of a graded (not skipped) submission. */
   timings: Record<string, number>;
+  /** Per-test time and memory of a graded submission (report only). */
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
 }
 
 export interface BatchSummary {
@@ -164,7 +166,7 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
           const results = toGradescope(report, policy?.visibility ?? "visible");
           writeFileAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(report));
           writeJsonAtomic(resultsFile, results);
-          run = { key: it.key, input: it.input, skipped: false, results, durationMs: performance.now() - started, timings: report.timings };
+          run = { key: it.key, input: it.input, skipped: false, results, durationMs: performance.now() - started, timings: report.timings, testStats: report.testStats };
         }
         runs[i] = run;
         done++;

@@ -66,7 +66,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
   }
   const base = (student: StudentIdentity, assignment: string): GradeReport => ({
     assignment, key: o.key, zipName, zipSha256, student, status: "graded", statusReason: null, score: 0, maxScore: 0, tests: [], blocks: [],
-    integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings, submitted, late: null,
+    integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings, submitted, late: null, testStats: {},
   });
   const work = fs.mkdtempSync(path.join(env.workRoot, "sub-"));
   fs.chmodSync(work, 0o755);
@@ -197,7 +197,7 @@ async function gradeProject(
     ? [`block${build.disabled.length > 1 ? "s" : ""} ${build.disabled.map((d) => `"${d.blockId}"`).join(", ")} did not compile and ${build.disabled.length > 1 ? "were" : "was"} set aside; the other blocks were graded`]
     : [];
   return finish({
-    ...r, notes: [...notes, ...disabledNote], tests: results, blocks,
+    ...r, notes: [...notes, ...disabledNote], tests: results, blocks, testStats: log.stats,
     integrity: { checked: true, findings: integrity.findings, deductions: integrity.deductions, warnings: integrity.warnings },
   }, ctx);
 }

@@ -154,6 +154,11 @@ describe("class report", () => {
     const shown = await page.$$eval("table.diagnoses .diagnosis", (es) => es.map((e) => e.textContent));
     expect(new Set(shown)).toEqual(diagnoses);
     expect(shown.some((d) => /regularization gradient off by 2x/.test(d ?? ""))).toBe(true);
+    // Time and memory per test, as the runner measured them: every probe test of A3, times that are numbers.
+    const perTest = await page.$$eval("table.per-test-times tbody tr", (rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? "")));
+    expect(perTest.map((r) => r[0])).toEqual(expect.arrayContaining(["svm_naive_grad", "softmax_vec", "sample_batch", "linear_predict"]));
+    for (const r of perTest) expect(Number(r[2])).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...perTest.map((r) => Number(r[4])))).toBeGreaterThan(10);
     // Every student row links to a feedback.md that exists.
     const links = await page.$$eval("table.students a.feedback-link", (as) => as.map((a) => a.getAttribute("href") ?? ""));
     expect(links).toHaveLength(20);

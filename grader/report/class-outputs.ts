@@ -26,6 +26,7 @@ export interface ClassRun {
   skipped: boolean;
   durationMs: number;
   timings: Record<string, number>;
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
   zipSha256: string;
   assignment: string;
 }
@@ -63,7 +64,12 @@ export async function writeClassOutputs(o: ClassOutputOptions): Promise<ClassOut
     const manifest = await o.manifest(run.assignment).catch(() => null);
     if (manifest && run.zipSha256) await updateBlockCode(dir, run.input, run.zipSha256, run.assignment, manifest);
     // Durations are kept out of results.json (it must be reproducible), so they live beside it.
-    if (!run.skipped) writeJsonAtomic(path.join(dir, RUN_STATS_FILE), { durationMs: Math.round(run.durationMs), timings: Object.fromEntries(Object.entries(run.timings).map(([k, v]) => [k, Math.round(v)])) });
+    if (!run.skipped) {
+      const stats: RunStats = {
+        durationMs: Math.round(run.durationMs), timings: Object.fromEntries(Object.entries(run.timings).map(([k, v]) => [k, Math.round(v)])), tests: run.testStats ?? {},
+      };
+      writeJsonAtomic(path.join(dir, RUN_STATS_FILE), stats);
+    }
   }
   const entries = readOutFolder(o.outDir);
   const configs: AssignmentConfig[] = [];

@@ -17,6 +17,8 @@ import { similarityGroups, type SimilarityResult } from "./similarity";
 export interface RunStats {
   durationMs: number;
   timings: Record<string, number>;
+  /** Per probe test (by its internal name): milliseconds and resident memory after it. */
+  tests?: Record<string, { ms: number; rssBytes: number }>;
 }
 
 export interface ClassReportInput {
@@ -207,24 +209,33 @@ function timing(input: ClassReportInput): string {
     const slow = [...stats].sort((a, b) => b[1].durationMs - a[1].durationMs).slice(0, 10);
     out += table(["slowest submissions", "seconds"], slow.map(([k, s]) => [esc(k), (s.durationMs / 1000).toFixed(1)]));
   } else out += "<p>No grading times recorded (every submission was graded before this grader version).</p>";
-  // Per-test time and memory, where the results carry them (tests[].extra_data.time_ms / memory_bytes).
+  // Per-test time and memory: measured by the runner (run-stats.json), or carried by the results themselves.
   const perTest = new Map<string, { ms: number[]; mem: number[] }>();
-  for (const { results: r } of input.entries) {
+  const add = (name: string, ms: unknown, mem: unknown) => {
+    if (typeof ms !== "number" && typeof mem !== "number") return;
+    const s = perTest.get(name) ?? { ms: [], mem: [] };
+    if (typeof ms === "number") s.ms.push(ms);
+    if (typeof mem === "number") s.mem.push(mem);
+    perTest.set(name, s);
+  };
+  for (const [, s] of stats) for (const [name, t] of Object.entries(s.tests ?? {})) add(name, t.ms, t.rssBytes);
+  for (const { key, results: r } of input.entries) {
+    if (input.runStats[key]?.tests && Object.keys(input.runStats[key].tests!).length) continue;
     for (const t of r.tests) {
       const x = (t as { extra_data?: { time_ms?: unknown; memory_bytes?: unknown } }).extra_data;
-      if (typeof x?.time_ms !== "number" && typeof x?.memory_bytes !== "number") continue;
-      const s = perTest.get(t.name) ?? { ms: [], mem: [] };
-      if (typeof x.time_ms === "number") s.ms.push(x.time_ms);
-      if (typeof x.memory_bytes === "number") s.mem.push(x.memory_bytes);
-      perTest.set(t.name, s);
+      add(t.name, x?.time_ms, x?.memory_bytes);
     }
   }
   if (perTest.size) {
-    out += table(["test", "median ms", "max ms", "median MiB", "max MiB"], [...perTest.entries()].map(([n, s]) => [
-      esc(n), s.ms.length ? median(s.ms).toFixed(0) : "", s.ms.length ? Math.max(...s.ms).toFixed(0) : "",
+    const rows = [...perTest.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    out += `<figure id="test-times">${barChart(rows.map(([n]) => n), rows.map(([, s]) => median(s.ms)), {
+      title: "Median time per test (ms)", yLabel: "ms", format: (v) => v.toFixed(0), width: Math.max(640, 40 * rows.length), height: 340,
+    })}</figure>`;
+    out += table(["test", "runs", "median ms", "max ms", "median MiB (process, after the test)", "max MiB"], rows.map(([n, s]) => [
+      esc(n), String(s.ms.length), s.ms.length ? median(s.ms).toFixed(0) : "", s.ms.length ? Math.max(...s.ms).toFixed(0) : "",
       s.mem.length ? (median(s.mem) / 2 ** 20).toFixed(0) : "", s.mem.length ? (Math.max(...s.mem) / 2 ** 20).toFixed(0) : "",
     ]), "per-test-times");
-  } else out += "<p>Per-test time and memory: not in these results.</p>";
+  } else out += "<p>Per-test time and memory: not recorded for these submissions.</p>";
   return out;
 }
 

@@ -72,6 +72,8 @@ export interface GradeReport {
   submitted: { at: string; source: LateInfo["source"] } | null;
   /** The assignment's late policy applied to it (null: no policy, or no submission time). */
   late: LateInfo | null;
+  /** Per test: milliseconds and resident memory after it, as the runner measured them (not in results.json). */
+  testStats: Record<string, { ms: number; rssBytes: number }>;
   /** Milliseconds per stage (extract, checks, compile, run, grade). Not part of results.json (reproducibility). */
   timings: Record<string, number>;
 }
