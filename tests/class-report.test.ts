@@ -102,6 +102,7 @@ async function reportPairs(page: Page): Promise<string[]> {
 
 afterAll(async () => {
   await browser?.close();
+  // KEEP_CLASS_REPORT=1 keeps the graded folder to look at.
   if (work && !process.env.KEEP_CLASS_REPORT) fs.rmSync(work, { recursive: true, force: true });
   else if (work) console.log(`kept ${work}`);
 });
