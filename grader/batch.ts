@@ -21,6 +21,8 @@ import type { PolicyOverrides } from "./integrity/policy";
 import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
 import { outputKey } from "./intake/submission-files";
+import { writeClassOutputs, type ClassOutputs } from "./report/class-outputs";
+import type { GradedEntry } from "./report/out-folder";
 
 export interface BatchOptions {
   /** Zip files, folders of zips, or submission folders. */
@@ -41,6 +43,10 @@ export interface BatchOptions {
   warn?: (line: string) => void;
   /** Use this sandbox instead of probing. */
   sandbox?: SandboxInfo;
+  /** Submission time from the LMS (Gradescope's created_at), for the late policy. */
+  submittedAt?: string;
+  /** The out folder as it was before a regrade (report/regrade.ts): regrade.csv compares with it. */
+  regradeFrom?: GradedEntry[];
   /** Grade somewhere else (grader/queue/: workers on other machines) instead of in a local pool of --jobs. */
   remote?: RemoteGrading;
 }
@@ -50,6 +56,8 @@ export interface SubmissionOutputs {
   results: GradescopeResults;
   feedback: string;
   timings: Record<string, number>;
+  /** Time and memory per test (run-stats.json, the class report); never graded. */
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
   /** Grading time when it was measured elsewhere (queue workers); default: measured here. */
   durationMs?: number;
 }
@@ -72,6 +80,8 @@ export interface SubmissionRun {
   durationMs: number;
   /** Stage timings of a graded (not skipped) submission. */
   timings: Record<string, number>;
+  /** Per-test time and memory of a graded submission (report only). */
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
 }
 
 export interface BatchSummary {
@@ -81,6 +91,8 @@ export interface BatchSummary {
   durationMs: number;
   gradebook: string;
   sandbox: SandboxInfo;
+  /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder (null if that failed). */
+  classOutputs: ClassOutputs | null;
 }
 
 interface Item {
@@ -133,7 +145,7 @@ export function summaryLine(r: GradescopeResults, skipped: boolean, ms: number):
 export async function gradeToOutputs(env: GraderEnv, zip: string, o: GradeOptions): Promise<SubmissionOutputs> {
   const report = await gradeSubmission(env, zip, o);
   const policy = (await o.context(report.assignment).catch(() => null))?.policy;
-  return { results: toGradescope(report, policy?.visibility ?? "visible"), feedback: feedbackMarkdown(report), timings: report.timings };
+  return { results: toGradescope(report, policy?.visibility ?? "visible"), feedback: feedbackMarkdown(report), timings: report.timings, testStats: report.testStats };
 }
 
 export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
@@ -180,11 +192,11 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
           }
         }
         if (!run) {
-          const g = { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId };
+          const g = { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, submittedAt: o.submittedAt };
           const out = remote ? await remote.grade(it.zip, g) : await gradeToOutputs(env, it.zip, { ...g, context });
           writeFileAtomic(path.join(dir, "feedback.md"), out.feedback);
           writeJsonAtomic(resultsFile, out.results);
-          run = { key: it.key, input: it.input, skipped: false, results: out.results, durationMs: out.durationMs ?? performance.now() - started, timings: out.timings };
+          run = { key: it.key, input: it.input, skipped: false, results: out.results, durationMs: out.durationMs ?? performance.now() - started, timings: out.timings, testStats: out.testStats };
         }
         runs[i] = run;
         done++;
@@ -202,9 +214,18 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
     bar.done();
     const gradebook = path.join(o.outDir, "gradebook.csv");
     writeFileAtomic(gradebook, gradebookCsv(runs.map((r) => r.results.extra_data as ResultsExtra)));
+    const classOutputs = await writeClassOutputs({
+      outDir: o.outDir, repoRoot: o.repoRoot, regradeFrom: o.regradeFrom,
+      runs: runs.map((r) => ({ ...r, zipSha256: r.results.extra_data.zip_sha256, assignment: r.results.extra_data.assignment })),
+      manifest: async (id) => (await context(id)).source.manifest,
+    }).catch((e: unknown) => {
+      // The grades are written; a failing report must not fail the batch.
+      warn(`[grade] the class report could not be written: ${(e as Error).message}`);
+      return null;
+    });
     return {
       runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,
-      durationMs: performance.now() - t0, gradebook, sandbox,
+      durationMs: performance.now() - t0, gradebook, sandbox, classOutputs,
     };
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });

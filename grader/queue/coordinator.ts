@@ -89,11 +89,12 @@ async function startSession(
     }
   }, o.sweepMs ?? 1000);
 
-  const enqueue = async (zip: string, g: { key: string; zipName?: string; assignment?: string; studentId?: string }): Promise<Job<GradeJobData, GradeJobResult>> => {
+  const enqueue = async (zip: string, g: { key: string; zipName?: string; assignment?: string; studentId?: string; submittedAt?: string }): Promise<Job<GradeJobData, GradeJobResult>> => {
     const bytes = fs.readFileSync(zip);
     const sha = createHash("sha256").update(bytes).digest("hex");
     const data: GradeJobData = {
       format: "dlvr-grade-job/1", zipSha256: sha, key: g.key, zipName: g.zipName ?? g.key, assignment: g.assignment, studentId: g.studentId, policy, setup,
+      ...(g.submittedAt ? { submittedAt: g.submittedAt } : {}),
     };
     const id = jobId(data);
     const store = async () => {
@@ -130,7 +131,7 @@ async function startSession(
       if (r.results.extra_data.zip_sha256 !== job.data.zipSha256 && r.results.extra_data.zip_sha256 !== "") {
         return failedOutputs(context, job.data, `worker ${r.worker} returned results for another zip`);
       }
-      return { results: r.results, feedback: r.feedback, timings: r.timings, durationMs: r.durationMs };
+      return { results: r.results, feedback: r.feedback, timings: r.timings, durationMs: r.durationMs, testStats: r.testStats };
     },
     async close() {
       clearInterval(sweep);
@@ -165,6 +166,7 @@ async function failedOutputs(context: (id: string) => Promise<AssignmentContext>
   const base: GradeReport = {
     assignment: ctx?.id ?? id, key: d.key, zipName: d.zipName, zipSha256: d.zipSha256, student, status: "grader-error", statusReason: reason,
     score: 0, maxScore: 0, tests: [], blocks: [], integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings: {},
+    submitted: d.submittedAt ? { at: d.submittedAt, source: "lms" } : null, late: null, testStats: {},
   };
   // No fingerprint: a later run does not treat this row as final.
   const report = { ...withAllTestsFailed(ctx, base), fingerprint: "" };

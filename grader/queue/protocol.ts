@@ -26,6 +26,8 @@ export interface GradeJobData {
   assignment?: string;
   studentId?: string;
   policy?: PolicyOverrides;
+  /** Submission time from the LMS (the late policy), when the coordinator was given one. */
+  submittedAt?: string;
   /**
    * The coordinator's fingerprint of the grading setup (secret, grader code, solutions, lib, release manifest,
    * policy) per assignment: a worker whose own fingerprints differ is on another course version or secret and
@@ -40,6 +42,7 @@ export interface GradeJobResult {
   timings: Record<string, number>;
   durationMs: number;
   worker: string;
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface GradeJobResult {
  * the coordinator was killed) finds the existing job, running or finished, instead of grading it twice.
  */
 export function jobId(d: GradeJobData): string {
-  const basis = [d.format, d.zipSha256, d.key, d.zipName, d.assignment ?? null, d.studentId ?? null, d.policy ?? null, Object.entries(d.setup).sort()];
+  const basis = [d.format, d.zipSha256, d.key, d.zipName, d.assignment ?? null, d.studentId ?? null, d.policy ?? null, d.submittedAt ?? null, Object.entries(d.setup).sort()];
   return `g${createHash("sha256").update(JSON.stringify(basis)).digest("hex").slice(0, 40)}`;
 }
 

@@ -117,10 +117,10 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     const entry: Running = { job, token: token ?? "", handBack };
     running.add(entry);
     try {
-      const out = await Promise.race([gradeToOutputs(env, zip, { key: d.key, zipName: d.zipName, assignment: d.assignment, studentId: d.studentId, context }), handedBack]);
+      const out = await Promise.race([gradeToOutputs(env, zip, { key: d.key, zipName: d.zipName, assignment: d.assignment, studentId: d.studentId, submittedAt: d.submittedAt, context }), handedBack]);
       const durationMs = performance.now() - t0;
       log(`${summaryLine(out.results, false, durationMs)} by ${name}`);
-      return { results: out.results, feedback: out.feedback, timings: out.timings, durationMs, worker: name };
+      return { results: out.results, feedback: out.feedback, timings: out.timings, durationMs, worker: name, testStats: out.testStats };
     } finally {
       running.delete(entry);
       fs.rmSync(dir, { recursive: true, force: true });
