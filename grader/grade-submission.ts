@@ -20,6 +20,7 @@ import { graderSeed, testSeed } from "./seeds";
 import { staticChecks, type StaticFinding } from "./integrity/static-checks";
 import { identifyStudent, locateProjectRoot, type StudentIdentity } from "./intake/submission-files";
 import { extractSubmission, SubmissionZipError } from "./intake/unzip";
+import { passThroughMode } from "./work-root";
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */
@@ -32,6 +33,8 @@ export interface GradeOptions {
   studentId?: string;
   /** Assignment contexts, loaded once per batch. */
   context: (id: string) => Promise<AssignmentContext>;
+  /** Which id counts when the zip's name and submission.json disagree (report/identity.ts). */
+  idFrom?: "submission.json" | "zip name";
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -64,10 +67,11 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
     integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings,
   });
   const work = fs.mkdtempSync(path.join(env.workRoot, "sub-"));
-  fs.chmodSync(work, 0o755);
-  let student = identifyStudent(null, zipName, zipSha256 || "0".repeat(64), o.studentId);
+  fs.chmodSync(work, passThroughMode());
+  let student = identifyStudent(null, zipName, zipSha256 || "0".repeat(64), o.studentId, o.idFrom);
   try {
     const extractDir = path.join(work, "extract");
+    fs.mkdirSync(extractDir, { mode: 0o700 }); // the submission's files: the grader's eyes only
     try {
       await extractSubmission(zipPath, extractDir);
       lap("extract");
@@ -77,7 +81,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
       return withAllTestsFailed(ctx, { ...base(student, ctx?.id ?? o.assignment ?? student.assignment ?? "?"), status: "rejected", statusReason: `the submission was rejected (${e.reason}): ${e.message}` });
     }
     const root = locateProjectRoot(extractDir, ["submission.json", "student_src"]);
-    student = identifyStudent(root, zipName, zipSha256, o.studentId);
+    student = identifyStudent(root, zipName, zipSha256, o.studentId, o.idFrom);
     const assignment = o.assignment ?? student.assignment;
     if (!assignment) {
       return { ...base(student, "?"), status: "rejected", statusReason: "cannot tell which assignment this is: no submission.json and the zip's name does not end in -A<n>-O<option>.zip" };
@@ -103,9 +107,16 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
 /** A report whose every test failed for one reason (rejected zip, missing files, compile error). */
 function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
   if (!ctx) return r;
-  const reason = r.statusReason ?? r.status;
+  // The full reason is said once (statusReason, at the top of the feedback); each test only says which.
+  const short: Record<SubmissionStatus, string> = {
+    graded: "not run", rejected: "not run: the zip was rejected (the reason is at the top)", "missing-files": "not run: files are missing (see the top)",
+    "compile-error": "not run: the code does not compile", "grader-error": "not run: internal grader error (the instructor will look at it)",
+  };
+  const status: TestResult["status"] = r.status === "compile-error" ? "did-not-compile" : "not-run";
   const tests = ctx.grading.tests.map((t): TestResult =>
-    keep?.find((k) => k.name === t.name) ?? { name: t.name, title: t.title, block: t.block, points: t.points, score: 0, passed: false, lines: [`not run: ${reason}`], diagnoses: [] },
+    keep?.find((k) => k.name === t.name) ?? {
+      name: t.name, title: t.title, block: t.block, points: t.points, score: 0, passed: false, lines: [short[r.status]], diagnoses: [], status, standIns: [],
+    },
   );
   const blocks = scoreBlocks(ctx.source.manifest, tests, [], integrity?.blocks ?? [], [], ctx.policy);
   const integ = integrity ? { checked: true, findings: integrity.findings, deductions: integrity.deductions, warnings: integrity.warnings } : r.integrity;
@@ -124,7 +135,7 @@ async function gradeProject(
   lap: (stage: string) => void,
 ): Promise<GradeReport> {
   const { manifest } = ctx.source;
-  const notes: string[] = [];
+  const notes: string[] = [...student.flags];
   if (student.assignment && student.assignment !== ctx.id) notes.push(`submission.json says this is ${student.assignment}; it was graded as ${ctx.id}`);
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
   const integrity = checkIntegrity(root, manifest, ctx.policy);

@@ -14,6 +14,7 @@ import { PLAN_FILE, START_PREFIX, type Plan, type ProbeError, type ProbeOutcome 
 import { runSandboxed, type RunResult, type SandboxInfo } from "./sandbox";
 import { MiB } from "./limits";
 import type { WireValue } from "./runner/wire";
+import { rebuildProbeError, rebuildWire } from "./wire-check";
 
 export interface PlannedTest {
   name: string;
@@ -76,7 +77,8 @@ export async function runTests(o: RunOptions, tests: PlannedTest[]): Promise<{ o
     const notStarted: PlannedTest[] = [];
     for (const t of ts) {
       const part = r.parts[t.name];
-      if (isOutcome(part)) outcomes.set(t.name, part.ok ? { kind: "value", value: part.value } : { kind: "error", error: part.error });
+      // Rebuilt and checked here, in the trusted process (wire-check.ts): nothing from the job is taken as is.
+      if (isOutcome(part)) outcomes.set(t.name, part.ok ? { kind: "value", value: rebuildWire(part.value) } : { kind: "error", error: rebuildProbeError(part.error) });
       else if (r.parts[`${START_PREFIX}${t.name}`] !== undefined && capped && r.status === "timeout") {
         // The whole run hit its cap while this test ran: it gets a run (and a time limit) of its own.
         notStarted.push(t);
