@@ -79,6 +79,9 @@ export function gradeTest(test: HiddenTest, outcome: TestOutcome | undefined, ct
   }
   const fraction = Math.max(0, Math.min(1, Number.isFinite(v.fraction) ? v.fraction : 0));
   const passed = fraction >= 1 - 1e-9;
+  if (test.kind === "file" && test.dependsOn?.length) {
+    v = { ...v, lines: [...v.lines, `(a whole-pipeline test: the model your notebook trained depends on blocks ${test.dependsOn.map((b) => `"${b}"`).join(", ")} as well as "${test.block}")`] };
+  }
   return {
     name: test.name, title: test.title, block: test.block, points: test.points, score: round2(test.points * fraction),
     passed, lines: v.lines, diagnoses: v.diagnoses ?? [], status: passed ? "passed" : (status ?? "wrong"), standIns,
