@@ -214,7 +214,9 @@ async function gradeProject(
     if (!refOutcome) return own;
     const standIns = refOutcome.kind === "fault" ? [] : refOutcome.standIns.filter((b) => b !== t.block);
     const ref = gradeTest(t, refOutcome, tctx(t.name), notRun, standIns);
-    return ref.score > own.score ? ref : own;
+    // The stand-in result is the block's own verdict; the student's full build counts only when it did better
+    // (a block that shares variables with the student's other blocks under names the reference does not use).
+    return own.score > ref.score ? own : ref;
   });
   noteDependencies(ctx.grading.tests, results, outcomes);
   lap("grade");

@@ -24,7 +24,12 @@ export interface StaticFinding {
  * and takes the forbidden-API penalty.)
  */
 function builtinRoute(node: ts.Node): string | null {
-  const text = (n: ts.Node): string => (ts.isIdentifier(n) ? n.text : ts.isPropertyAccessExpression(n) ? `${text(n.expression)}.${n.name.text}` : ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression) ? `${text(n.expression)}.${n.argumentExpression.text}` : "?");
+  const unwrap = (n: ts.Node): ts.Node =>
+    ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n) || ts.isSatisfiesExpression(n) ? unwrap(n.expression) : n;
+  const text = (w: ts.Node): string => {
+    const n = unwrap(w);
+    return ts.isIdentifier(n) ? n.text : ts.isPropertyAccessExpression(n) ? `${text(n.expression)}.${n.name.text}` : ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression) ? `${text(n.expression)}.${n.argumentExpression.text}` : "?";
+  };
   if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return "import() (dynamic import)";
   if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
     const callee = text(node.expression);
@@ -38,6 +43,9 @@ function builtinRoute(node: ts.Node): string | null {
     const routes = ["process.getBuiltinModule", "process.binding", "process._linkedBinding", "process.dlopen", "process.mainModule", "module.constructor", "module.require", "createRequire"];
     const hit = routes.find((r) => name === r || name.endsWith(`.${r}`));
     if (hit) return hit;
+    // Whatever the receiver is called (an alias of process, a cast): these names have no other use here.
+    const last = name.slice(name.lastIndexOf(".") + 1);
+    if (["getBuiltinModule", "_linkedBinding", "dlopen", "mainModule"].includes(last)) return `.${last}`;
   }
   if (ts.isIdentifier(node) && node.text === "createRequire") return "createRequire";
   return null;
