@@ -19,7 +19,9 @@ export interface StaticFinding {
 }
 
 /**
- * Routes to Node's built-ins (fs, child_process, ...) or to code from strings that avoid the import check:
+ * Routes to Node's built-ins (fs, child_process, ...) or to code from strings that avoid the import check
+ * (process.getBuiltinModule, process.binding, createRequire, module.constructor, import()/require() of a
+ * computed name, eval, Function, x.constructor.constructor):
  * blocks may use none of them. (The sandbox blocks what they would reach anyway; this says so in the feedback
  * and takes the forbidden-API penalty.)
  */
@@ -30,9 +32,12 @@ function builtinRoute(node: ts.Node): string | null {
     const n = unwrap(w);
     return ts.isIdentifier(n) ? n.text : ts.isPropertyAccessExpression(n) ? `${text(n.expression)}.${n.name.text}` : ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression) ? `${text(n.expression)}.${n.argumentExpression.text}` : "?";
   };
-  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return "import() (dynamic import)";
+  // require("x") and import("x") with a literal are the import check's (integrity "disallowed-import"): not charged twice.
+  const literalArg = (n: ts.CallExpression | ts.NewExpression) => n.arguments?.length === 1 && ts.isStringLiteralLike(n.arguments[0]);
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return literalArg(node) ? null : "import() of a computed name";
   if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
     const callee = text(node.expression);
+    if (callee === "require" && literalArg(node)) return null;
     if (callee === "require" || callee.endsWith(".require")) return `${callee}()`;
     if (callee === "eval" || callee.endsWith(".eval")) return "eval() (code from a string)";
     if (callee === "Function" || callee.endsWith(".Function")) return "Function() (code from a string)";
