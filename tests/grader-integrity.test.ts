@@ -3,7 +3,7 @@
 // gradebook.csv.zip), the gradebook covers the whole out folder, CSV formulas are neutralized, student text in
 // feedback is quoted, identity problems are flagged, one planted bug costs only its own block, deep nesting and
 // late sabotage are results (not grader errors), and test statuses say how each test ended.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -254,5 +254,62 @@ describe("the parts, on their own", () => {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe("resume and determinism stay", () => {
+  let dir: string;
+  let resumed: ReturnType<typeof spawnSync>;
+  let forced: ReturnType<typeof spawnSync>;
+  let before: Record<string, string>;
+  const names = ["Good", "Stub", "Planted", "Deep", "Fake Score", "Mallory"];
+  const gradeInto = (out: string, extra: string[] = []) =>
+    [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "grade.ts"), path.join(dir, "in"), "--out", out, "--jobs", "1", "--seed-secret", SECRET, "--progress", "lines", ...extra];
+  const snapshot = (out: string) => Object.fromEntries(fs.readdirSync(out).filter((k) => fs.existsSync(path.join(out, k, "results.json"))).map((k) => [k, fs.readFileSync(path.join(out, k, "results.json"), "utf8")]));
+
+  beforeAll(async () => {
+    dir = tmpDir("grader-resume-");
+    fs.mkdirSync(path.join(dir, "in"));
+    for (const n of names) fs.copyFileSync(zips[n], path.join(dir, "in", path.basename(zips[n])));
+    const out = path.join(dir, "out");
+    // SIGKILL the whole grader (tsx and its node child) once two submissions are written.
+    const child = spawn(process.execPath, gradeInto(out), { cwd: ROOT, detached: true, stdio: "ignore" });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        const done = fs.existsSync(out) ? fs.readdirSync(out).filter((k) => fs.existsSync(path.join(out, k, "results.json"))).length : 0;
+        if (done >= 2 || child.exitCode !== null) {
+          clearInterval(poll);
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {
+            // already gone
+          }
+          resolve();
+        }
+      }, 100);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    resumed = spawnSync(process.execPath, gradeInto(out), { cwd: ROOT, encoding: "utf8", timeout: 400_000 });
+    before = snapshot(out);
+    forced = spawnSync(process.execPath, gradeInto(out, ["--force"]), { cwd: ROOT, encoding: "utf8", timeout: 400_000 });
+  }, 900_000);
+
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("SIGKILL mid-batch, then a rerun: every row exactly once, and the killed grader's work folder is removed", () => {
+    expect(resumed.status, String(resumed.stderr)).toBe(0);
+    expect(String(resumed.stderr)).toMatch(/removed a work folder left by a grader that was killed/);
+    const rows = fs.readFileSync(path.join(dir, "out", "gradebook.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows).toHaveLength(names.length);
+    expect(new Set(rows.map((l) => l.split(",")[0])).size).toBe(names.length);
+  });
+
+  it("the same folder graded again with --force gives byte-identical results.json for every row", () => {
+    expect(forced.status, String(forced.stderr)).toBe(0);
+    expect(String(forced.stdout)).toContain(`graded ${names.length}, skipped 0`);
+    expect(snapshot(path.join(dir, "out"))).toEqual(before);
+    expect(Object.keys(before)).toHaveLength(names.length);
   });
 });
