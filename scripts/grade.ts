@@ -29,6 +29,8 @@ interface Options {
   timeScale?: string;
   bench?: string;
   progress?: string;
+  idFrom?: string;
+  duplicates?: string;
 }
 
 const program = new Command()
@@ -46,6 +48,8 @@ const program = new Command()
   .option("--time-scale <x>", "multiply every test's time budget (slow machine: > 1)")
   .option("--bench <n>", "benchmark: grade N solution-based A3 submissions and report submissions/minute")
   .option("--progress <mode>", "progress display: auto, tty, lines, silent", "auto")
+  .option("--id-from <source>", "which id counts when the zip's name and submission.json disagree: submission.json or zip-name", "submission.json")
+  .option("--duplicates <policy>", "several zips for one student id: highest (the best one counts) or flag-only", "highest")
   .showHelpAfterError();
 
 /** Student id from Gradescope's metadata: the first submitter's sid, else a hash of their email or id. */
@@ -77,12 +81,15 @@ async function main(inputs: string[], o: Options): Promise<number> {
   const timeScale = o.timeScale === undefined ? undefined : Number(o.timeScale);
   if (timeScale !== undefined && !(timeScale > 0)) throw new Error(`--time-scale must be a positive number, got ${o.timeScale}`);
   const studentId = o.studentId ?? (o.metadata && fs.existsSync(o.metadata) ? idFromMetadata(o.metadata) : undefined);
+  if (!["submission.json", "zip-name"].includes(o.idFrom ?? "")) throw new Error(`--id-from must be submission.json or zip-name, got ${o.idFrom}`);
+  if (!["highest", "flag-only"].includes(o.duplicates ?? "")) throw new Error(`--duplicates must be highest or flag-only, got ${o.duplicates}`);
+  const identity = { idFrom: o.idFrom === "zip-name" ? "zip name" as const : "submission.json" as const, duplicates: o.duplicates as "highest" | "flag-only" };
   const summary = await gradeBatch({
     inputs, outDir: path.resolve(o.out), jobs, secret: o.seedSecret, force: o.force, assignment: o.assignment, studentId, repoRoot,
-    policy: timeScale === undefined ? undefined : { timeScale }, progressMode: (o.progress ?? "auto") as "auto",
+    policy: timeScale === undefined ? undefined : { timeScale }, progressMode: (o.progress ?? "auto") as "auto", identity,
   });
   const secs = summary.durationMs / 1000;
-  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (sandbox ${summary.sandbox.level}); gradebook: ${summary.gradebook}`);
+  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (sandbox ${summary.sandbox.level}); gradebook: ${summary.gradebook} (${summary.rows} rows, the whole out folder)`);
   if (o.resultsJson && summary.runs.length === 0) {
     writeJsonAtomic(path.resolve(o.resultsJson), {
       score: 0, output: "No submission found: upload the zip written by `npm run submit` (or the files in it).", output_format: "md", visibility: "visible", tests: [],
