@@ -69,6 +69,9 @@ describe("a batch with broken and hostile submissions", () => {
     expect(results("Not A Zip").extra_data).toMatchObject({ status: "rejected", student_id: "5002" });
     expect(results("Not A Zip").extra_data.status_reason).toMatch(/not-a-zip/);
     expect(feedback("Not A Zip")).toMatch(/rejected: the zip could not be read/);
+    // The reason is given once, not once per test.
+    expect(feedback("Not A Zip").split("not-a-zip").length - 1).toBe(1);
+    expect(feedback("Not A Zip")).toMatch(/FAIL \(not run\) .*\n  - not run: the zip was rejected \(the reason is at the top\)/);
   });
 
   it("a module that does not compile: status compile-error, the compiler's message in the feedback, no hidden test runs", () => {
