@@ -21,7 +21,7 @@ import { Generator, randint, randn, setBackend, zeros, type DType, type Tensor }
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
 import { loadNativeBackend } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
-import { benchA3 } from "../grader/bench";
+import { benchA3 } from "../grader/samples/bench";
 
 interface Workload {
   name: string;
