@@ -126,6 +126,9 @@ async function gradeProject(
   const { manifest } = ctx.source;
   const notes: string[] = [];
   if (student.assignment && student.assignment !== ctx.id) notes.push(`submission.json says this is ${student.assignment}; it was graded as ${ctx.id}`);
+  if (student.datasets.length) {
+    notes.push(`the notebooks ran on ${student.datasets.join(", ")} (submission.json); hidden tests and saved models are graded on the course's own seeded synthetic data`);
+  }
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
   const integrity = checkIntegrity(root, manifest, ctx.policy);
   lap("checks");

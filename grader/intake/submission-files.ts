@@ -13,6 +13,8 @@ export interface StudentIdentity {
   assignment: string | null;
   /** Where the id came from. */
   idSource: "submission.json" | "file name" | "given" | "zip hash";
+  /** Datasets other than the default the notebooks say they ran on (submission.json `datasets`), for a note. */
+  datasets: string[];
 }
 
 const ID_RE = /^[A-Za-z0-9]{1,32}$/;
@@ -52,6 +54,20 @@ function readSubmissionJson(root: string | null): Record<string, unknown> | null
 const cleanName = (s: unknown): string | null =>
   typeof s === "string" && s.trim() ? s.normalize("NFC").replace(/[\u0000-\u001f\u007f<>`|]/g, "").trim().slice(0, 80) : null;
 
+/** The non-default DLVR_DATASET values submission.json's `datasets` lists (at most 5, each cleaned and capped). */
+function otherDatasets(v: unknown): string[] {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const list of Object.values(v as Record<string, unknown>)) {
+    if (!Array.isArray(list)) continue;
+    for (const d of list) {
+      const c = cleanName(d);
+      if (c && c !== "synthetic" && !c.startsWith("synthetic?") && !out.includes(c) && out.length < 5) out.push(c);
+    }
+  }
+  return out;
+}
+
 /** Who submitted: submission.json (written by npm run submit), else the zip's name, else a hash. */
 export function identifyStudent(root: string | null, zipName: string, zipSha256: string, given?: string): StudentIdentity {
   const info = readSubmissionJson(root);
@@ -62,6 +78,7 @@ export function identifyStudent(root: string | null, zipName: string, zipSha256:
     name: cleanName(info?.name) ?? (m ? m[1].replace(/_/g, " ") : null),
     option: option(info?.option) ?? (m ? option(m[4]) : null),
     assignment,
+    datasets: otherDatasets(info?.datasets),
   };
   if (given && ID_RE.test(given)) return { ...base, id: given, idSource: "given" };
   if (typeof info?.id === "string" && ID_RE.test(info.id)) return { ...base, id: info.id, idSource: "submission.json" };

@@ -10,6 +10,7 @@ import { checkImports, findBlockApiUses } from "./imports";
 import type { ModuleEntry, ReleaseManifest } from "./manifest";
 import { checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
 import { zipBuffer, type ZipEntry } from "./package-zip";
+import { datasetsNamedIn } from "../data/dataset-spec";
 import type { Issue } from "./report";
 import { submissionFileName, type StudentInfo } from "./student-info";
 import { hashLines, normalizeLines, plural, sha256, splitLines } from "./text";
@@ -188,6 +189,26 @@ export function submissionPaths(manifest: ReleaseManifest): string[] {
   return [...manifest.modules.map((m) => m.path), ...manifest.notebooks.map((n) => n.path), ...manifest.requiredFiles].sort();
 }
 
+/**
+ * The datasets each notebook ran on, as its saved outputs name them (lib/data's `dataset "<DLVR_DATASET value>" (...)`
+ * heading, printed by the data cells), by notebook path; [] when no output names one. Recorded for the TA's
+ * information only: the grader always grades on its own seeded data.
+ */
+export function notebookDatasets(root: string, manifest: ReleaseManifest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { path: nbPath } of manifest.notebooks) {
+    let text = "";
+    try {
+      const nb = parseNotebook(fs.readFileSync(path.join(root, nbPath), "utf8"), nbPath);
+      for (const c of nb.cells) for (const o of c.outputs ?? []) if (o.output_type === "stream") text += [o.text ?? ""].flat().join("");
+    } catch {
+      // A missing or broken notebook is reported by validateSubmission; here it simply names no dataset.
+    }
+    out[nbPath] = datasetsNamedIn(text);
+  }
+  return out;
+}
+
 /** Packs the submission; deterministic bytes for the same files and student info. */
 export async function packSubmission(root: string, manifest: ReleaseManifest, manifestText: string, student: StudentInfo): Promise<SubmissionPackage> {
   const entries: ZipEntry[] = submissionPaths(manifest).map((p) => ({ path: p, data: fs.readFileSync(path.join(root, p)) }));
@@ -200,6 +221,7 @@ export async function packSubmission(root: string, manifest: ReleaseManifest, ma
     option: student.option,
     releaseManifestSha256: sha256(manifestText),
     files,
+    datasets: notebookDatasets(root, manifest),
   };
   entries.push({ path: "submission.json", data: Buffer.from(JSON.stringify(info, null, 2) + "\n") });
   const zip = await zipBuffer(entries);
