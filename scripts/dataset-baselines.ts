@@ -1,5 +1,5 @@
 /**
- * npm run baselines [-- --dataset fashion-mnist] [--linear-iters 500] [--net-iters 500]
+ * npm run baselines -- [--dataset fashion-mnist] [--linear-iters 500] [--net-iters 500]
  *
  * The course recipe with the reference solutions on one dataset, for the accuracy tables in README.md:
  * loadDataset (the dataset given, else what DLVR_DATASET names), preprocess with the notebooks' options (10%

@@ -6,9 +6,10 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEBIAN_DIR, datasetsNamedIn, formatDatasetSpec, loadDataset, loadFashionMnist,
+  FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEBIAN_DIR, datasetHeading, formatDatasetSpec, loadDataset, loadFashionMnist,
   parseDatasetSpec, parseIdx, preprocess, readIdxFile,
 } from "../lib/data";
+import { datasetsNamedIn } from "../lib/course/submission";
 
 /** IDX bytes: magic (0x0801 or 0x0803), big-endian dims, then `data`. */
 function idx(dims: number[], data: Uint8Array): Buffer {
@@ -144,7 +145,10 @@ describe("loadFashionMnist on small files", () => {
     expect(ds.trainLabels.length).toBe(5);
     expect(ds.spec).toBe(`fashion-mnist:${tmp}?numTrain=5`);
     expect(ds.description.startsWith(`dataset "fashion-mnist:${tmp}?numTrain=5" (from DLVR_DATASET): Fashion-MNIST from ${tmp}`)).toBe(true);
+    // lib/course reads the heading back from notebook outputs (for submission.json), quotes and all.
     expect(datasetsNamedIn(`matmul backend: native\n${ds.description}\nX_train [4, 3073]\n`)).toEqual([ds.spec]);
+    const odd = 'fashion-mnist:/data/my "fm" dir';
+    expect(datasetsNamedIn(`${datasetHeading(odd, "x")}...\n${datasetHeading("synthetic", "y")}\n${datasetHeading(odd, "z")}`)).toEqual([odd, "synthetic"]);
     // An explicit source wins over the variable (the grader and tests rely on it).
     expect(loadDataset({ source: "synthetic", numTrain: 10, numTest: 0 }).source).toBe("synthetic");
   });

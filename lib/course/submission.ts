@@ -10,7 +10,6 @@ import { checkImports, findBlockApiUses } from "./imports";
 import type { ModuleEntry, ReleaseManifest } from "./manifest";
 import { checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
 import { zipBuffer, type ZipEntry } from "./package-zip";
-import { datasetsNamedIn } from "../data/dataset-spec";
 import type { Issue } from "./report";
 import { submissionFileName, type StudentInfo } from "./student-info";
 import { hashLines, normalizeLines, plural, sha256, splitLines } from "./text";
@@ -187,6 +186,20 @@ export interface SubmissionPackage {
 /** The files of a submission: student modules, notebooks, required files (paths relative to the project root). */
 export function submissionPaths(manifest: ReleaseManifest): string[] {
   return [...manifest.modules.map((m) => m.path), ...manifest.notebooks.map((n) => n.path), ...manifest.requiredFiles].sort();
+}
+
+/**
+ * Every dataset named in `text` by the heading lib/data's loadDataset puts before its description,
+ * `dataset "<DLVR_DATASET value>" (<how it was chosen>): ` (datasetHeading in lib/data/dataset-spec.ts; parsed here
+ * so that lib/course needs nothing else from lib/). In order, without repeats.
+ */
+export function datasetsNamedIn(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/dataset ("(?:[^"\\]|\\.)*") \(/g)) {
+    const s = JSON.parse(m[1]) as string;
+    if (!found.includes(s)) found.push(s);
+  }
+  return found;
 }
 
 /**

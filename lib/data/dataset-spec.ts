@@ -120,17 +120,10 @@ export function datasetSpecFromEnv(env: NodeJS.ProcessEnv = process.env): Datase
   return v === undefined || v.trim() === "" ? undefined : parseDatasetSpec(v);
 }
 
-/** How loadDataset's description starts: `dataset "<spec>" (<how it was chosen>): `. */
+/**
+ * How loadDataset's description starts: `dataset "<spec>" (<how it was chosen>): ` (the spec JSON-quoted).
+ * lib/course/submission.ts reads it back from saved notebook outputs (tests/data-fashion-mnist.test.ts ties the two).
+ */
 export function datasetHeading(spec: string, origin: string): string {
   return `dataset ${JSON.stringify(spec)} (${origin}): `;
-}
-
-/** Every dataset named by a {@link datasetHeading} in `text` (e.g. a saved notebook's outputs), in order, without repeats. */
-export function datasetsNamedIn(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(/dataset ("(?:[^"\\]|\\.)*") \(/g)) {
-    const s = JSON.parse(m[1]) as string;
-    if (!found.includes(s)) found.push(s);
-  }
-  return found;
 }

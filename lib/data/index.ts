@@ -1,5 +1,7 @@
 /**
- * lib/data: datasets for the course.
+ * lib/data: datasets for the course: the embedded synthetic set (synthetic.ts), Fashion-MNIST from Debian's
+ * dataset-fashion-mnist (fashion-mnist.ts, idx.ts), CIFAR-10's binary batches (cifar10.ts), the DLVR_DATASET
+ * variable that picks one (dataset-spec.ts), and preprocessing (preprocess.ts). Imports only lib/tensor.
  *
  *   import { loadDataset, preprocess } from "./lib/data";
  *   const raw = loadDataset();                       // what DLVR_DATASET names (default: the synthetic set)
@@ -38,7 +40,7 @@ export {
 } from "./fashion-mnist";
 export { parseIdx, readIdxFile, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray } from "./idx";
 export {
-  parseDatasetSpec, formatDatasetSpec, datasetSpecFromEnv, datasetHeading, datasetsNamedIn, DATASET_ENV, DATASET_NAMES,
+  parseDatasetSpec, formatDatasetSpec, datasetSpecFromEnv, datasetHeading, DATASET_ENV, DATASET_NAMES,
   type DatasetSpec, type DatasetName,
 } from "./dataset-spec";
 
