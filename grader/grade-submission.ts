@@ -42,7 +42,7 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-const EMPTY_INTEGRITY = { checked: false, findings: [], deductions: [], warnings: [] };
+export const EMPTY_INTEGRITY = { checked: false, findings: [], deductions: [], warnings: [] };
 
 export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeOptions): Promise<GradeReport> {
   const zipName = o.zipName ?? path.basename(zipPath);
@@ -101,7 +101,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
 }
 
 /** A report whose every test failed for one reason (rejected zip, missing files, compile error). */
-function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
+export function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
   if (!ctx) return r;
   const reason = r.statusReason ?? r.status;
   const tests = ctx.grading.tests.map((t): TestResult =>

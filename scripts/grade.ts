@@ -3,6 +3,7 @@
  *
  *   npm run grade -- <zip | folder of zips | submission folder>... --out <dir> [--jobs N] [--seed-secret S] [--force]
  *   npm run grade -- --bench 100 --jobs 2          throughput on N solution-based A3 submissions
+ *   npm run grade -- <zips>... --out <dir> --queue redis://host:port   graded by npm run grade:worker processes
  *
  * Per submission: <out>/<zip name>/results.json (Gradescope format) and feedback.md; then <out>/gradebook.csv.
  * Exit code 0 once the batch ran (broken submissions get a failing row); 2 when the grader cannot run at all
@@ -16,6 +17,8 @@ import { Command } from "commander";
 import { gradeBatch } from "../grader/batch";
 import { benchA3 } from "../grader/samples/bench";
 import { writeJsonAtomic } from "../grader/report/fs-atomic";
+import { queueGrading } from "../grader/queue/coordinator";
+import { displayUrl } from "../grader/queue/protocol";
 
 interface Options {
   out?: string;
@@ -29,6 +32,7 @@ interface Options {
   timeScale?: string;
   bench?: string;
   progress?: string;
+  queue?: string;
 }
 
 const program = new Command()
@@ -46,6 +50,7 @@ const program = new Command()
   .option("--time-scale <x>", "multiply every test's time budget (slow machine: > 1)")
   .option("--bench <n>", "benchmark: grade N solution-based A3 submissions and report submissions/minute")
   .option("--progress <mode>", "progress display: auto, tty, lines, silent", "auto")
+  .option("--queue <url>", "grade on workers taking jobs from this Redis (redis://host:port; see grader/queue/README.md)")
   .showHelpAfterError();
 
 /** Student id from Gradescope's metadata: the first submitter's sid, else a hash of their email or id. */
@@ -80,9 +85,11 @@ async function main(inputs: string[], o: Options): Promise<number> {
   const summary = await gradeBatch({
     inputs, outDir: path.resolve(o.out), jobs, secret: o.seedSecret, force: o.force, assignment: o.assignment, studentId, repoRoot,
     policy: timeScale === undefined ? undefined : { timeScale }, progressMode: (o.progress ?? "auto") as "auto",
+    remote: o.queue ? queueGrading({ url: o.queue, force: o.force }) : undefined,
   });
   const secs = summary.durationMs / 1000;
-  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (sandbox ${summary.sandbox.level}); gradebook: ${summary.gradebook}`);
+  const where = o.queue ? `queue ${displayUrl(o.queue)}` : `sandbox ${summary.sandbox.level}`;
+  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (${where}); gradebook: ${summary.gradebook}`);
   if (o.resultsJson && summary.runs.length === 0) {
     writeJsonAtomic(path.resolve(o.resultsJson), {
       score: 0, output: "No submission found: upload the zip written by `npm run submit` (or the files in it).", output_format: "md", visibility: "visible", tests: [],
