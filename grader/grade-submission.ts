@@ -153,6 +153,9 @@ async function gradeProject(
   const { manifest } = ctx.source;
   const notes: string[] = [...student.flags];
   if (student.assignment && student.assignment !== ctx.id) notes.push(`submission.json says this is ${student.assignment}; it was graded as ${ctx.id}`);
+  if (student.datasets.length) {
+    notes.push(`the notebooks ran on ${student.datasets.join(", ")} (submission.json); hidden tests and saved models are graded on the course's own seeded synthetic data`);
+  }
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
   const tooDeep = setAsideDeepBlocks(root, manifest.modules.map((m) => m.path));
   const integrity = checkIntegrityBounded(root, manifest, ctx.policy);

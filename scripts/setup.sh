@@ -5,6 +5,8 @@
 #        bash scripts/setup.sh --dev    developers and CI: also what only the tests and benchmarks need
 #                                       (chromium for browser tests, python3-torch as oracle and bench peer,
 #                                       redis-server for the grading-queue tests)
+# DLVR_SKIP_FASHION_MNIST=1 bash scripts/setup.sh   skips Debian's dataset-fashion-mnist (30 MB of real photos for
+#                                       DLVR_DATASET=fashion-mnist); --dev always installs it because the tests read it.
 set -euo pipefail
 
 dev=0
@@ -23,6 +25,12 @@ step() { echo "setup: $*"; }
 # bubblewrap for the grader's sandbox, numpy for Jupyter extras.
 apt_packages=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook
   libopenblas-dev bubblewrap python3-numpy)
+# Fashion-MNIST (70,000 real 28x28 photos under /usr/share/datasets/fashion-mnist/): real images offline.
+if [[ "${DLVR_SKIP_FASHION_MNIST:-0}" != "1" || $dev -eq 1 ]]; then
+  apt_packages+=(dataset-fashion-mnist)
+else
+  step "Fashion-MNIST: skipped (DLVR_SKIP_FASHION_MNIST=1); DLVR_DATASET=fashion-mnist will say how to install it"
+fi
 # Only tests and benchmarks use these; a student's set-up stays lean.
 dev_packages=(chromium python3-torch redis-server)
 [[ $dev -eq 1 ]] && apt_packages+=("${dev_packages[@]}")

@@ -211,6 +211,22 @@ describe("bookkeeping", () => {
     expect(identifyStudent(mismatch, "Mallory-6666-A3-O2.zip", "ab".repeat(32), undefined, "zip name")).toMatchObject({ id: "6666" });
   });
 
+  it("the datasets submission.json names (other than the default synthetic one) are kept for a note", () => {
+    const dir = tmpDir("grader-ds-");
+    const write = (datasets: unknown) => fs.writeFileSync(path.join(dir, "submission.json"), JSON.stringify({ id: "1", datasets }));
+    write({ "notebooks/a.ipynb": ["fashion-mnist", "synthetic"], "notebooks/b.ipynb": ["fashion-mnist", "cifar10:/d?trainBatches=2"] });
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual(["fashion-mnist", "cifar10:/d?trainBatches=2"]);
+    write({ "notebooks/a.ipynb": ["synthetic?numTrain=100"] });
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual([]);
+    write(["not", "an", "object"]);
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual([]);
+    write({ "a.ipynb": ["<script>x</script>".repeat(10), 5] }); // untrusted: cleaned and capped, non-strings dropped
+    const [cleaned, ...rest] = identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets;
+    expect(rest).toEqual([]);
+    expect(cleaned).toMatch(/^scriptx\/script[^<>]*$/);
+    expect(cleaned.length).toBe(80);
+  });
+
   it("gradebook.csv has one row per submission, points per block, escaped text", () => {
     const row = (key: string, blocks: Record<string, number>, reason: string | null): ResultsExtra => ({
       format: "dlvr-grader/1", assignment: "A3", key, zip_name: `${key}.zip`, zip_sha256: "f".repeat(64), fingerprint: "x", student_id: key, student_name: "A, B",

@@ -61,9 +61,28 @@ describe("a clean solution-based submission", () => {
     expect(sub).toMatchObject({ format: "dlvr-submission/1", assignment: "A1", name: "Jane Doe", id: "2023001", option: 1 });
     expect(sub.files.map((f: { path: string }) => f.path)).toEqual(["notebooks/toy.ipynb", "student_src/toy.ts", "toy_model.json"]);
     expect(sub.files[1].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(sub.datasets).toEqual({ "notebooks/toy.ipynb": [] }); // the toy notebook loads no dataset
     editModule((s) => s.replace("total = dot(xs, xs);", "total = dot(xs, xs); // squares"));
     const c = await packSubmission(student, m, text, info);
     expect(c.zip.equals(a.zip)).toBe(false);
+  });
+
+  it("records the datasets the saved notebook's outputs name (lib/data's heading line)", async () => {
+    const nbFile = path.join(student, "notebooks", "toy.ipynb");
+    const saved = fs.readFileSync(nbFile, "utf8");
+    try {
+      const nb = JSON.parse(saved);
+      const cell = nb.cells.find((c: { cell_type: string; outputs?: unknown[] }) => c.cell_type === "code" && (c.outputs ?? []).length > 0);
+      const heading = 'dataset "fashion-mnist?numTrain=1000" (from DLVR_DATASET): Fashion-MNIST from /usr/share/datasets/fashion-mnist: ...\n';
+      cell.outputs.push({ output_type: "stream", name: "stdout", text: [heading, "X_train [900, 3073]\n"] });
+      fs.writeFileSync(nbFile, JSON.stringify(nb));
+      const m = manifestOf(student);
+      const text = fs.readFileSync(path.join(student, "release", "A1.manifest.json"), "utf8");
+      const pkg = await packSubmission(student, m, text, { name: "Jane Doe", id: "2023001", option: 1 });
+      expect((pkg.info as { datasets: unknown }).datasets).toEqual({ "notebooks/toy.ipynb": ["fashion-mnist?numTrain=1000"] });
+    } finally {
+      fs.writeFileSync(nbFile, saved);
+    }
   });
 });
 

@@ -15,6 +15,8 @@ export interface StudentIdentity {
   idSource: "submission.json" | "file name" | "given" | "zip hash";
   /** Identity problems, one sentence each (the zip's name and submission.json disagree on the id). */
   flags: string[];
+  /** Datasets other than the default the notebooks say they ran on (submission.json `datasets`), for a note. */
+  datasets: string[];
 }
 
 const ID_RE = /^[A-Za-z0-9]{1,32}$/;
@@ -54,6 +56,20 @@ function readSubmissionJson(root: string | null): Record<string, unknown> | null
 const cleanName = (s: unknown): string | null =>
   typeof s === "string" && s.trim() ? s.normalize("NFC").replace(/[\u0000-\u001f\u007f<>`|]/g, "").trim().slice(0, 80) : null;
 
+/** The non-default DLVR_DATASET values submission.json's `datasets` lists (at most 5, each cleaned and capped). */
+function otherDatasets(v: unknown): string[] {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const list of Object.values(v as Record<string, unknown>)) {
+    if (!Array.isArray(list)) continue;
+    for (const d of list) {
+      const c = cleanName(d);
+      if (c && c !== "synthetic" && !c.startsWith("synthetic?") && !out.includes(c) && out.length < 5) out.push(c);
+    }
+  }
+  return out;
+}
+
 /**
  * Who submitted: submission.json (written by npm run submit), else the zip's name, else a hash. When both name
  * an id and they differ, `idFrom` says which one counts (default submission.json) and the identity is flagged.
@@ -71,6 +87,7 @@ export function identifyStudent(
     option: option(info?.option) ?? (m ? option(m[4]) : null),
     assignment,
     flags,
+    datasets: otherDatasets(info?.datasets),
   };
   const jsonId = typeof info?.id === "string" && ID_RE.test(info.id) ? info.id : null;
   const nameId = m ? m[2] : null;

@@ -22,6 +22,11 @@ does the arithmetic: \`native (OpenBLAS)\` is as fast as numpy; \`wasm\` (no C c
 6x slower, so install them (Debian/Ubuntu: \`sudo apt-get install build-essential libopenblas-dev\`) and run
 \`npm run build:native\`. Results agree on every backend (up to rounding in the last digits).
 
+The notebooks train on the course's embedded dataset. To try real photos, start Jupyter with
+\`DLVR_DATASET=fashion-mnist npm run notebook\` (Fashion-MNIST, which the setup installs; \`DLVR_SKIP_FASHION_MNIST=1\`
+skips it) or \`DLVR_DATASET=cifar10:/path/to/cifar-10-batches-bin\`. The grader always uses the embedded data, so
+run the notebook on the default dataset before you submit.
+
 ## What you write
 
 You write code **only inside the designated blocks**:

@@ -189,6 +189,40 @@ export function submissionPaths(manifest: ReleaseManifest): string[] {
 }
 
 /**
+ * Every dataset named in `text` by the heading lib/data's loadDataset puts before its description,
+ * `dataset "<DLVR_DATASET value>" (<how it was chosen>): ` (datasetHeading in lib/data/dataset-spec.ts; parsed here
+ * so that lib/course needs nothing else from lib/). In order, without repeats.
+ */
+export function datasetsNamedIn(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/dataset ("(?:[^"\\]|\\.)*") \(/g)) {
+    const s = JSON.parse(m[1]) as string;
+    if (!found.includes(s)) found.push(s);
+  }
+  return found;
+}
+
+/**
+ * The datasets each notebook ran on, as its saved outputs name them (lib/data's `dataset "<DLVR_DATASET value>" (...)`
+ * heading, printed by the data cells), by notebook path; [] when no output names one. Recorded for the TA's
+ * information only: the grader always grades on its own seeded data.
+ */
+export function notebookDatasets(root: string, manifest: ReleaseManifest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { path: nbPath } of manifest.notebooks) {
+    let text = "";
+    try {
+      const nb = parseNotebook(fs.readFileSync(path.join(root, nbPath), "utf8"), nbPath);
+      for (const c of nb.cells) for (const o of c.outputs ?? []) if (o.output_type === "stream") text += [o.text ?? ""].flat().join("");
+    } catch {
+      // A missing or broken notebook is reported by validateSubmission; here it simply names no dataset.
+    }
+    out[nbPath] = datasetsNamedIn(text);
+  }
+  return out;
+}
+
+/**
  * Packs the submission; deterministic bytes for the same files, student info and `submittedAt` (the time the
  * submit command records for the grader's late policy; left out when not given).
  */
@@ -206,6 +240,7 @@ export async function packSubmission(
     releaseManifestSha256: sha256(manifestText),
     ...(opts.submittedAt ? { submittedAt: opts.submittedAt } : {}),
     files,
+    datasets: notebookDatasets(root, manifest),
   };
   entries.push({ path: "submission.json", data: Buffer.from(JSON.stringify(info, null, 2) + "\n") });
   const zip = await zipBuffer(entries);

@@ -130,8 +130,10 @@ showSvg(lineChart({ name: "loss", y: trainToy() }, { title: "Toy training loss",
 
 // %% [markdown] id=nn-data-md
 // ## The data
-// The same images as in Assignment 3 (the embedded dataset by default; set `CIFAR10_DIR` for the real CIFAR-10),
-// scaled to [0, 1] with the per-channel mean subtracted. No bias trick: the network has its own biases. float32
+// The same images as in Assignment 3 (the embedded dataset by default; `DLVR_DATASET=fashion-mnist` or
+// `DLVR_DATASET=cifar10:<folder>` when starting Jupyter for real photos; the first line printed below names it, and
+// the grader scores your saved network on the embedded data, so submit a run on the default dataset), scaled to
+// [0, 1] with the per-channel mean subtracted. No bias trick: the network has its own biases. float32
 // makes training about twice as fast and is precise enough for SGD.
 
 // %% id=nn-data
