@@ -39,7 +39,6 @@ export interface RuntimeReference {
 /** Files reached at run time other than through an import: spawned, preloaded, named in a kernel spec, run by a shell script. */
 export const RUNTIME_REFERENCES: RuntimeReference[] = [
   { from: "scripts/setup.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
-  { from: "scripts/setup.sh", to: "scripts/build-native.ts", how: "npm run build:native" },
   { from: "scripts/install-kernel.ts", to: "scripts/tslab-kernel.sh", how: "the kernel spec's argv" },
   { from: "scripts/tslab-kernel.sh", to: "scripts/tslab-kernel-patches.cjs", how: "node --require preload" },
   { from: "scripts/jupyter-notebook.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
