@@ -43,8 +43,9 @@ export function makeCourseProject(): string {
     fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, p), path.join(root, p));
   }
-  // The whole course library and scripts: the bundle closure reaches lib/tensor (setup_check) and every student script.
-  fs.cpSync(path.join(ROOT, "lib"), path.join(root, "lib"), { recursive: true, filter: (src) => !/[\\/]build$/.test(src) });
+  // The course format and every script (the bundle closure starts at the students' npm scripts); the fixture brings
+  // its own small lib/tensor.
+  fs.cpSync(path.join(ROOT, "lib", "course"), path.join(root, "lib", "course"), { recursive: true });
   fs.cpSync(path.join(ROOT, "scripts"), path.join(root, "scripts"), { recursive: true });
   copyTree(FIXTURE, root);
   fs.rmSync(path.join(root, "README.md"));

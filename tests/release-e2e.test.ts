@@ -5,7 +5,7 @@
 // write the solution blocks, execute the notebook in place with the README's headless command, submit with the
 // README's command, and grade the zip with the README's TA command from the course repository: full marks.
 // Slow (a real npm ci and real notebook runs): see the timings it prints.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -41,10 +41,17 @@ interface Ran {
   seconds: number;
 }
 
-function sh(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 600_000): Ran {
+/** Runs a shell command without blocking the test worker (vitest's RPC must keep answering during minutes-long runs). */
+function sh(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = SLOW): Promise<Ran> {
   const t0 = performance.now();
-  const r = spawnSync("bash", ["-c", command], { cwd, env, encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
-  return { status: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? `\n${r.error.message}` : ""}`, seconds: (performance.now() - t0) / 1000 };
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    let out = "";
+    child.stdout.on("data", (b) => (out += b));
+    child.stderr.on("data", (b) => (out += b));
+    child.on("error", (e) => (out += `\n${e.message}`));
+    child.on("close", (status) => resolve({ status, out, seconds: (performance.now() - t0) / 1000 }));
+  });
 }
 
 /** The indented command lines of a README section (comments after "  #" dropped). */
@@ -78,7 +85,7 @@ describe.each(ASSIGNMENTS)("%s as a student receives it", (id) => {
   afterAll(() => console.log(`${id} release e2e seconds: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Number(v.toFixed(1))])))}`));
 
   it("builds the release zip and unzips into a fresh folder without node_modules", async () => {
-    const r = sh(`node_modules/.bin/tsx scripts/release.ts ${id} --no-self-test --out ${JSON.stringify(path.join(tmp, "out"))}`, ROOT, process.env);
+    const r = await sh(`node_modules/.bin/tsx scripts/release.ts ${id} --no-self-test --out ${JSON.stringify(path.join(tmp, "out"))}`, ROOT, process.env);
     times.release = r.seconds;
     expect(r.status, r.out).toBe(0);
     for (const e of await readZip(fs.readFileSync(path.join(tmp, "out", `${id}.zip`)))) {
@@ -91,39 +98,39 @@ describe.each(ASSIGNMENTS)("%s as a student receives it", (id) => {
     readme = fs.readFileSync(path.join(student, "README.md"), "utf8");
   }, SLOW);
 
-  it("sets up with the README's command; plain `jupyter kernelspec list` shows the kernel", () => {
+  it("sets up with the README's command; plain `jupyter kernelspec list` shows the kernel", async () => {
     const setup = command(readme, "Set up", /setup/);
     expect(setup).toBe("bash scripts/setup.sh");
-    const r = sh(setup, student, env);
+    const r = await sh(setup, student, env);
     times.setup = r.seconds;
     expect(r.status, r.out.slice(-3000)).toBe(0);
     expect(r.out).toContain("setup: jupyter: kernelspec list shows dlvr-tslab at");
-    const list = sh("/usr/bin/jupyter kernelspec list", tmp, env);
+    const list = await sh("/usr/bin/jupyter kernelspec list", tmp, env);
     expect(list.out).toMatch(new RegExp(`dlvr-tslab\\s+${home}/\\.local/share/jupyter/kernels/dlvr-tslab`));
   }, SLOW);
 
-  it("runs the stub notebook headless: the first block's TODO is the error, at its student_src line", () => {
+  it("runs the stub notebook headless: the first block's TODO is the error, at its student_src line", async () => {
     const headless = command(readme, "Run a notebook without a browser", /nbconvert/);
     const kernel = /--ExecutePreprocessor\.kernel_name=(\S+)/.exec(headless)?.[1];
     expect(kernel).toBe("dlvr-tslab");
     const nb = config.notebooks[0];
     const mod = config.modules[0].student;
     const firstTodo = /throw new Error\("(TODO: [\w-]+)"\)/.exec(fs.readFileSync(path.join(student, mod), "utf8"))![1];
-    const r = sh(`/usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=${kernel} ${nb} --output-dir ${JSON.stringify(path.join(tmp, "stub-run"))}`, student, env);
+    const r = await sh(`/usr/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=${kernel} ${nb} --output-dir ${JSON.stringify(path.join(tmp, "stub-run"))}`, student, env);
     times.stubRun = r.seconds;
     expect(r.status).not.toBe(0);
     expect(r.out).toContain(`Error: ${firstTodo}`);
     expect(r.out).toMatch(new RegExp(`${mod.replace(/[.]/g, "\\.")}:\\d+:\\d+`)); // source-mapped to the .ts line
   }, SLOW);
 
-  it("with the solution blocks written, the README's headless command runs every cell and saves the outputs", () => {
+  it("with the solution blocks written, the README's headless command runs every cell and saves the outputs", async () => {
     for (const m of config.modules) fs.writeFileSync(path.join(student, m.student), solved(path.join(ROOT, m.solution)));
     const nbFile = path.join(student, config.notebooks[0]);
     const nb = JSON.parse(fs.readFileSync(nbFile, "utf8")) as Notebook;
     const info = nb.cells.find((c) => (Array.isArray(c.source) ? c.source.join("") : c.source).includes("BEGIN YOUR CODE: student-info"))!;
     info.source = (info.source as string[]).map((l) => l.replace('name: "", id: ""', 'name: "Your Name", id: "20231234"'));
     fs.writeFileSync(nbFile, JSON.stringify(nb, null, 1) + "\n");
-    const r = sh(command(readme, "Run a notebook without a browser", new RegExp(`nbconvert .*${config.notebooks[0]}`)), student, env);
+    const r = await sh(command(readme, "Run a notebook without a browser", new RegExp(`nbconvert .*${config.notebooks[0]}`)), student, env);
     times.solvedRun = r.seconds;
     expect(r.status, r.out.slice(-3000)).toBe(0);
     const ran = JSON.parse(fs.readFileSync(nbFile, "utf8")) as Notebook;
@@ -133,9 +140,9 @@ describe.each(ASSIGNMENTS)("%s as a student receives it", (id) => {
     for (const f of config.requiredFiles) expect(fs.existsSync(path.join(student, f)), f).toBe(true);
   }, SLOW);
 
-  it("submits with the README's command, and the README's TA command grades it full marks", () => {
+  it("submits with the README's command, and the README's TA command grades it full marks", async () => {
     const submit = command(readme, "Submit", /npm run submit/);
-    const s = sh(submit, student, env);
+    const s = await sh(submit, student, env);
     times.submit = s.seconds;
     expect(s.status, s.out).toBe(0);
     const zipName = /e\.g\. `([^`]+\.zip)`/.exec(readme)![1];
@@ -145,7 +152,7 @@ describe.each(ASSIGNMENTS)("%s as a student receives it", (id) => {
     const grade = command(readme, "For TAs", /npm run grade/);
     expect(grade).toBe(`npm run grade -- ${zipName} --out graded/`);
     const out = path.join(tmp, "graded");
-    const g = sh(grade.replace(zipName, JSON.stringify(zip)).replace("graded/", JSON.stringify(out)), ROOT, process.env);
+    const g = await sh(grade.replace(zipName, JSON.stringify(zip)).replace("graded/", JSON.stringify(out)), ROOT, process.env);
     times.grade = g.seconds;
     expect(g.status, g.out).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(out, path.basename(zipName, ".zip"), "results.json"), "utf8"));
