@@ -136,6 +136,24 @@ describe("idempotence and --check", () => {
       fs.writeFileSync(file, orig);
     }
     expect(checkRelease(rel.root, generateRelease(rel.root, loadConfig(rel.root, "A1"))).map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    // A notebook source edited without rebuilding: --check fails; a release rebuilds it.
+    const src = path.join(rel.root, "notebooks", "src", "toy.ts");
+    const nbFile = path.join(rel.root, "notebooks", "toy.ipynb");
+    const srcText = fs.readFileSync(src, "utf8");
+    const nbText = fs.readFileSync(nbFile, "utf8");
+    fs.writeFileSync(src, srcText.replace("// %% [markdown] id=toy-outro", "// %% [markdown] id=toy-outro\n// One more line."));
+    try {
+      const stale = cli(["A1", "--check"]);
+      expect(stale.stdout).toContain("nb   STALE     notebooks/toy.ipynb differs from a fresh build of notebooks/src");
+      expect(stale.status).toBe(1);
+      expect(fs.readFileSync(nbFile, "utf8")).toBe(nbText);
+      const built = cli(["A1", "--no-bundle"]);
+      expect(built.stdout).toContain("nb   built     notebooks/toy.ipynb from notebooks/src");
+      expect(fs.readFileSync(nbFile, "utf8")).toContain("One more line.");
+    } finally {
+      fs.writeFileSync(src, srcText);
+      fs.writeFileSync(nbFile, nbText);
+    }
   });
 
   it("--all skips an assignment whose solution does not exist yet", () => {

@@ -41,8 +41,21 @@ describe("a clean solution-based submission", () => {
       "ok    student_src/toy.ts: frozen code intact (3 regions), imports allowed",
       "ok    notebooks/toy.ipynb: 8 cells in release order, 5 frozen cells unchanged",
       "ok    notebooks/toy.ipynb: executed and saved (4/4 code cells ran)",
+      "ok    notebooks/toy.ipynb: 1 inline question answered",
       "ok    toy_model.json: present (38 bytes)",
       "info  blocks: 3/3 designated blocks hold code",
+    ]);
+  });
+
+  it("warns, with the cell id, about an inline question left unanswered", () => {
+    const nb = readNb(student);
+    const q = nb.cells[cellIndex(nb, "toy-question")];
+    q.source = (q.source as string[]).filter((l) => !l.includes("The threshold is picked"));
+    writeNb(student, nb);
+    const issues = validate(1);
+    expect(errors(issues)).toEqual([]);
+    expect(warnings(issues)).toEqual([
+      `WARN  notebooks/toy.ipynb: cell ${cellIndex(nb, "toy-question") + 1} "toy-question": inline question not answered: replace YOUR ANSWER with your answer (double-click the cell), then save`,
     ]);
   });
 

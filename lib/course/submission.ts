@@ -8,7 +8,7 @@ import { blockBody, blockState, frozenRegions, parseBlocks, type BlockState } fr
 import { unifiedDiff } from "./diff";
 import { checkImports, findBlockApiUses } from "./imports";
 import type { ModuleEntry, ReleaseManifest } from "./manifest";
-import { checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
+import { checkAnswers, checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
 import { zipBuffer, type ZipEntry } from "./package-zip";
 import type { Issue } from "./report";
 import { submissionFileName, type StudentInfo } from "./student-info";
@@ -142,6 +142,7 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
     }
     issues.push(...checkNotebookStructure(entry, nb));
     issues.push(...checkNotebookExecution(entry, nb, { notebookMtimeMs: fs.statSync(file).mtimeMs, newestModule }));
+    issues.push(...checkAnswers(entry, nb));
     blocks.push(...notebookBlockStates(entry, nb));
   }
 
