@@ -5,10 +5,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../lib/course/config";
-import { validateManifest, type ReleaseManifest } from "../lib/course/manifest";
+import { findReleasedManifestText, manifestHistoryRelPath, validateManifest, type ReleaseManifest } from "../lib/course/manifest";
 import { readZip } from "../lib/course/package-zip";
 import { checkRelease, generateRelease, ReleaseError, verifyStubsCompile } from "../lib/course/release-assignment";
 import { selfTest } from "../lib/course/self-test";
+import { sha256 } from "../lib/course/text";
 import { cleanupTmp, makeCourseProject, releaseFixture, ROOT, type Released } from "./course-fixture";
 
 let rel: Released;
@@ -135,7 +136,7 @@ describe("idempotence and --check", () => {
     } finally {
       fs.writeFileSync(file, orig);
     }
-    expect(checkRelease(rel.root, generateRelease(rel.root, loadConfig(rel.root, "A1"))).map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    expect(checkRelease(rel.root, generateRelease(rel.root, loadConfig(rel.root, "A1"))).map((f) => f.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
     // A notebook source edited without rebuilding: --check fails; a release rebuilds it.
     const src = path.join(rel.root, "notebooks", "src", "toy.ts");
     const nbFile = path.join(rel.root, "notebooks", "toy.ipynb");
@@ -153,6 +154,21 @@ describe("idempotence and --check", () => {
     } finally {
       fs.writeFileSync(src, srcText);
       fs.writeFileSync(nbFile, nbText);
+      cli(["A1", "--no-bundle"]); // the manifest back to the original notebook
+    }
+  });
+
+  it("keeps every released manifest in release/history/, found by the hash a submission records", () => {
+    const text = fs.readFileSync(path.join(rel.root, "release", "A1.manifest.json"), "utf8");
+    const hist = path.join(rel.root, manifestHistoryRelPath("A1", text));
+    expect(fs.readFileSync(hist, "utf8")).toBe(text);
+    // An errata re-release replaces release/A1.manifest.json; the earlier manifest stays findable.
+    fs.writeFileSync(path.join(rel.root, "release", "A1.manifest.json"), text.replace('"title": "', '"title": "Errata: '));
+    try {
+      expect(findReleasedManifestText(rel.root, "A1", sha256(text))).toBe(text);
+      expect(findReleasedManifestText(rel.root, "A1", sha256("something else"))).toBeNull();
+    } finally {
+      fs.writeFileSync(path.join(rel.root, "release", "A1.manifest.json"), text);
     }
   });
 
