@@ -159,6 +159,32 @@ function patchJupyter(dist) {
   };
 }
 
+/**
+ * The content hash of every project .ts file the kernel loads, with the time: <root>/.dlvr/kernel-loads.json. check
+ * and submit compare it with the file (lib/course/submission.ts), so touching and reverting a file does not look
+ * like an edit the notebook never ran.
+ */
+function recordLoad(tsFile) {
+  try {
+    const root = process.cwd();
+    const rel = path.relative(root, tsFile).split(path.sep).join("/");
+    if (rel.startsWith("..")) return;
+    const file = path.join(root, ".dlvr", "kernel-loads.json");
+    let loads = {};
+    try {
+      loads = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      // first load
+    }
+    const sha256 = require("node:crypto").createHash("sha256").update(fs.readFileSync(tsFile)).digest("hex");
+    loads[rel] = { sha256, atMs: Date.now() };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(loads, null, 1) + "\n");
+  } catch {
+    // a read-only folder: check falls back to file times
+  }
+}
+
 /** Modules tslab compiled from <x>.ts (virtual <x>.js, not on disk) are recompiled with an inline source map. */
 function patchSourceMaps() {
   if (typeof process.setSourceMapsEnabled !== "function") return warn("no process.setSourceMapsEnabled");
@@ -175,6 +201,7 @@ function patchSourceMaps() {
     if (typeof filename === "string" && filename.endsWith(".js") && !filename.includes(`${sep}node_modules${sep}`) && !fs.existsSync(filename)) {
       const tsFile = `${filename.slice(0, -3)}.ts`;
       if (fs.existsSync(tsFile)) {
+        recordLoad(tsFile);
         try {
           content = esbuild.transformSync(fs.readFileSync(tsFile, "utf8"), {
             loader: "ts", format: "cjs", target: "es2022", sourcemap: "inline", sourcefile: path.basename(tsFile),

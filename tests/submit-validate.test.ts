@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readZip } from "../lib/course/package-zip";
 import { formatIssue, type Issue } from "../lib/course/report";
 import { packSubmission, validateSubmission } from "../lib/course/submission";
+import { sha256 } from "../lib/course/text";
 import {
   cellIndex, cleanupTmp, fakeExecute, makeCourseProject, makeStudentProject, manifestOf, readNb, releaseFixture,
   solveStudentProject, writeNb, type Released,
@@ -207,6 +208,20 @@ describe("refusals say exactly what to fix", () => {
     expect(errors(validate(1))).toEqual([
       "FAIL  notebooks/toy.ipynb: saved before your last change to student_src/toy.ts: the outputs do not show your current code; run Kernel ▸ Restart & Run All, then save the notebook (File ▸ Save) before submitting",
     ]);
+  });
+
+  it("a module touched (or edited and reverted) after the run is not an edit: content hashes, not times", () => {
+    const mod = path.join(student, "student_src", "toy.ts");
+    const text = fs.readFileSync(mod);
+    // What the kernel recorded when it loaded the module (scripts/tslab-kernel-patches.cjs), 3 minutes ago.
+    const loadedAt = Date.now() - 180_000;
+    fs.mkdirSync(path.join(student, ".dlvr"), { recursive: true });
+    fs.writeFileSync(path.join(student, ".dlvr", "kernel-loads.json"), JSON.stringify({ "student_src/toy.ts": { sha256: sha256(text), atMs: loadedAt } }));
+    writeNb(student, readNb(student), new Date(Date.now() - 120_000));
+    fs.utimesSync(mod, new Date(), new Date()); // touched after the notebook was saved
+    expect(errors(validate(1))).toEqual([]);
+    fs.writeFileSync(mod, `${text}\n// a real edit\n`);
+    expect(errors(validate(1)).join("\n")).toContain("saved before your last change to student_src/toy.ts");
   });
 
   it("warns about cells run out of order and cells that ended with an error", () => {
