@@ -29,6 +29,8 @@ beforeAll(async () => {
   const nb = readNb(student);
   const params = nb.cells[cellIndex(nb, "toy-params")];
   params.source = (params.source as string[]).map((l) => l.replace("const threshold = 0;", "const threshold = 2;"));
+  const q = nb.cells[cellIndex(nb, "toy-question")];
+  q.source = [...(q.source as string[]), "\nThe threshold is picked on validation data."];
   writeNb(student, nb, new Date());
   const nbFile = path.join(student, "notebooks", "toy.ipynb");
   run = await runNotebook(nbFile, { outPath: nbFile, timeoutSec: 60 });
