@@ -27,6 +27,7 @@ import { MAX_NESTING, maxNesting } from "./integrity/nesting";
 import { disableBlock } from "./integrity/reconstruct";
 import { COMPILE_ERROR_PREFIX } from "./run/runner-build";
 import { passThroughMode } from "./work-root";
+import { manifestForSubmission } from "./integrity/manifest-source";
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */
@@ -158,7 +159,10 @@ async function gradeProject(
   }
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
   const tooDeep = setAsideDeepBlocks(root, manifest.modules.map((m) => m.path));
-  const integrity = checkIntegrityBounded(root, manifest, ctx.policy);
+  // Integrity against the release the student worked from; the graded code is rebuilt from the current one.
+  const own = manifestForSubmission(env.repoRoot, ctx.source, root);
+  if (own.note) notes.push(own.note);
+  const integrity = checkIntegrityBounded(root, own.manifest, ctx.policy);
   lap("checks");
   if (noProject) {
     return withAllTestsFailed(ctx, { ...r, notes, status: "missing-files", statusReason: `no ${manifest.modules.map((m) => m.path).join(", ")} in the zip (zip the project with npm run submit)` }, integrity);
