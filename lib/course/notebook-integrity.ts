@@ -369,3 +369,30 @@ export function checkNotebookExecution(entry: NotebookEntry, nb: Notebook, opts:
   }
   return issues;
 }
+
+/** A student's answer to one inline question (an answer cell), as the grader copies it for the TA. */
+export interface InlineAnswer {
+  notebook: string;
+  cellId: string;
+  /** The question: the cell's text before its answer label, trimmed (what the release put there). */
+  question: string;
+  /** What the student wrote after the label ("" when unanswered). */
+  answer: string;
+}
+
+const ANSWER_LABEL = /\*\*\s*your answer\s*:?\s*\*\*\s*:?/gi;
+
+/** Every answer cell of a notebook with what the student wrote in it, in notebook order. */
+export function inlineAnswers(entry: NotebookEntry, nb: Notebook): InlineAnswer[] {
+  const byId = new Map(nb.cells.map((c) => [c.id, c]));
+  return entry.cells.filter((e) => e.role === "answer").map((e) => {
+    const cell = byId.get(e.id);
+    const src = cell ? cellSource(cell) : "";
+    const labels = [...src.matchAll(ANSWER_LABEL)];
+    const cut = labels.length ? labels[labels.length - 1] : null;
+    // No label left (the student wrote over it): the whole cell is the answer.
+    const question = cut ? src.slice(0, cut.index).trim() : "";
+    const rest = cut ? src.slice(cut.index! + cut[0].length) : src;
+    return { notebook: entry.path, cellId: e.id, question, answer: isUnanswered(src) ? "" : rest.trim() };
+  });
+}
