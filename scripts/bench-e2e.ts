@@ -14,7 +14,7 @@
  * Run as a child process by scripts/bench.ts, so each run has its own process (its rusage, a fresh heap) and can
  * be started with or without --single-threaded-gc:
  *   tsx [--single-threaded-gc] scripts/bench-e2e.ts <name> <scale> <backend> [seed]
- * prints one JSON line {"ms", "user_ms", "sys_ms", "valAcc"} (system and user time of the whole process, every
+ * prints one JSON line {"ms", "user_ms", "sys_ms", "faults", "valAcc"} (system and user time of the whole process, every
  * thread, OpenBLAS's too, during the run only).
  */
 import { Generator, cat, ones, rand, randint, setBackend, type Tensor } from "../lib/tensor";
@@ -37,6 +37,8 @@ export interface E2EResult {
   ms: number;
   user_ms: number;
   sys_ms: number;
+  /** Minor page faults during the run (memory the kernel had to hand out afresh). */
+  faults: number;
   valAcc: number;
 }
 
@@ -77,11 +79,13 @@ export function runRecipe(name: E2ERow, data: DataDict, scale: number, seed: num
 export function timeRecipe(name: E2ERow, scale: number, seed = 0): E2EResult {
   const data = e2eData(seed);
   const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   const t0 = process.hrtime.bigint();
   const valAcc = runRecipe(name, data, scale, seed);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
-  return { ms, user_ms: cpu.user / 1000, sys_ms: cpu.system / 1000, valAcc };
+  const faults = process.resourceUsage().minorPageFault - faults0;
+  return { ms, user_ms: cpu.user / 1000, sys_ms: cpu.system / 1000, faults, valAcc };
 }
 
 if (require.main === module) {

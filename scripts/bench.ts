@@ -201,7 +201,7 @@ async function startPeer(name: PeerName, threads: number): Promise<Peer | string
     async e2e(row, scale) {
       const r = await ask<Partial<E2EResult>>(`e2e|${row}|${scale}`);
       if (r.ms === undefined) throw new Error(`${name}: ${r.error ?? "no answer"}`);
-      return { ms: r.ms, user_ms: r.user_ms ?? 0, sys_ms: r.sys_ms ?? 0, valAcc: NaN };
+      return { ms: r.ms, user_ms: r.user_ms ?? 0, sys_ms: r.sys_ms ?? 0, faults: r.faults ?? 0, valAcc: NaN };
     },
     close: () => child.stdin.end(),
   };
@@ -440,7 +440,7 @@ async function benchE2E(
         results[i].push(await s.run(row));
         await settle();
       }
-      if (showRounds) console.log(`  ${row} round ${r + 1}: ` + sides.map((s, i) => `${s.name} ${(results[i][r].ms / 1000).toFixed(2)} s wall ${(results[i][r].sys_ms / 1000).toFixed(2)} s sys`).join(", "));
+      if (showRounds) console.log(`  ${row} round ${r + 1}: ` + sides.map((s, i) => `${s.name} ${(results[i][r].ms / 1000).toFixed(2)} s wall ${(results[i][r].sys_ms / 1000).toFixed(2)} s sys ${results[i][r].faults} faults`).join(", "));
     }
     const best = results.map((rs) => rs.reduce((a, b) => (b.ms < a.ms ? b : a)));
     const cells = [row.padEnd(40), "float64", ...best.map((b) => `${(b.ms / 1000).toFixed(2)} / ${(b.sys_ms / 1000).toFixed(2)}`.padStart(16))];

@@ -36,7 +36,8 @@ def median_ms(fn, repeat, warmup):
 
 
 def run_timed(fn):
-    """Wall, user and system milliseconds of one call (getrusage: every thread of this process, BLAS's too)."""
+    """Wall, user and system milliseconds and minor page faults of one call (getrusage: every thread of this
+    process, BLAS's too)."""
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     fn()
@@ -46,6 +47,7 @@ def run_timed(fn):
         "ms": round(wall, 3),
         "user_ms": round((r1.ru_utime - r0.ru_utime) * 1000.0, 3),
         "sys_ms": round((r1.ru_stime - r0.ru_stime) * 1000.0, 3),
+        "faults": r1.ru_minflt - r0.ru_minflt,
     }
 
 
@@ -81,7 +83,7 @@ def serve(peer, seed, warmup, extra_info=None):
     """Answers lines on stdin until end of input, one JSON line each:
       "info"                          -> {"lib", "blas": blas_info(), ...extra_info()}
       "<name>|<dtype>|<repeat>"       -> {"ms": median} (a workload row)
-      "e2e|<name>|<scale>"            -> {"ms", "user_ms", "sys_ms"} (one end-to-end run)
+      "e2e|<name>|<scale>"            -> {"ms", "user_ms", "sys_ms", "faults"} (one end-to-end run)
     and {"error": message} for anything it does not know."""
     by_dtype = {}
     while True:

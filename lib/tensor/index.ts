@@ -20,3 +20,5 @@ export { type DType, DEFAULT_DTYPE } from "./dtype";
 export { backendName, setBackend, getBackend, availableBackends, type BackendName } from "./backends";
 export type { GemmBackend, FloatArray } from "./backend";
 export { saveTensors, loadTensors, encodeTensors, decodeTensors, type TensorFile } from "./io";
+export { softmaxLossGrad, svmLossGrad, reluBackward_, sumSquares, matmulInto } from "./fused";
+export { release, poolStats, clearPool } from "./pool";

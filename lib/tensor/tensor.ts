@@ -5,6 +5,7 @@ import {
   type DType, type Storage,
 } from "./dtype";
 import { formatTensor } from "./format";
+import { takeStorage } from "./pool";
 import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB } from "./portable-elementwise";
 import {
   broadcastShapes, contiguousStrides, formatShape, inferShape, normDim, numelOf, sameShape, splitAround,
@@ -337,7 +338,7 @@ export class Tensor {
   clamp(minOrOpts?: number | null | ClampBounds, max?: number | null): Tensor {
     const { lo, hi } = clampBounds(minOrOpts, max);
     const src = this.contiguous().data;
-    const out = allocate(this.dtype, src.length);
+    const out = takeStorage(this.dtype, src.length);
     elementwise().clamp(src, out, lo, hi);
     return new Tensor(out, this.shape);
   }
@@ -532,7 +533,7 @@ export class Tensor {
     const ix = indexData(idx, "gather");
     const [outer, size, inner] = splitAround(src.shape, d);
     const picks = idx.shape[d];
-    const out = allocate(this.dtype, outer * picks * inner);
+    const out = takeStorage(this.dtype, outer * picks * inner);
     const sd = src.data;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < picks; j++) {
@@ -611,7 +612,7 @@ export class Tensor {
     const src = this.contiguous();
     const [outer, size, inner] = splitAround(src.shape, d);
     const n = ix.length;
-    const out = allocate(this.dtype, outer * n * inner);
+    const out = takeStorage(this.dtype, outer * n * inner);
     const sd = src.data;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
@@ -770,7 +771,7 @@ function copyStrided(t: Tensor, out: Storage): void {
 function binary(a: Tensor, other: TensorLike, outType: DType, f: BinaryFn, fastOp: number, op: string): Tensor {
   const b = asTensor(other);
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = allocate(outType, numelOf(shape));
+  const out = takeStorage(outType, numelOf(shape));
   const floatIn = isFloating(a.dtype) && (outType === a.dtype || (fastOp >= GT && outType === "bool"));
   if (fastOp >= 0 && floatIn && fastArith(fastOp, a, b, shape, out)) return new Tensor(out, shape);
   stridedZip(shape, out, 0, contiguousStrides(shape), a, b, f);
@@ -811,7 +812,7 @@ const EXP = 0, LOG = 1, SQRT = 2, NEG = 3, ABS = 4;
 
 function unary(t: Tensor, outType: DType, f: UnaryFn, fastOp = -1): Tensor {
   const src = t.contiguous().data;
-  const out = allocate(outType, src.length);
+  const out = takeStorage(outType, src.length);
   if (fastOp >= 0 && isFloating(outType) && isFloating(t.dtype)) mathLoop(fastOp, src as FloatArray, out as FloatArray);
   else for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
   return new Tensor(out, t.shape);
@@ -846,7 +847,7 @@ function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdim: bool
 function sumAlong(t: Tensor, dim: number, keepdim: boolean, outType: DType): Tensor {
   const src = t.contiguous();
   const [outer, size, inner] = splitAround(src.shape, dim);
-  const out = allocate(outType, outer * inner);
+  const out = takeStorage(outType, outer * inner);
   elementwise().sum(src.data, out, outer, size, inner);
   return new Tensor(out, reducedShape(src.shape, dim, keepdim));
 }
@@ -920,7 +921,7 @@ function checkedIndex(k: number, size: number, dim: number, op: string): number 
 // ==================================================================== matmul
 
 /** Whether a 2-D tensor can be handed to gemm as is ("n"), as its transpose ("t"), or needs a copy (null). */
-function gemmLayout(t: Tensor): "n" | "t" | null {
+export function gemmLayout(t: Tensor): "n" | "t" | null {
   if (t.offset !== 0 || t.data.length !== t.numel()) return null;
   const [r, c] = t.shape;
   if (t.strides[1] === 1 && (t.strides[0] === c || r === 1)) return "n";
@@ -940,7 +941,7 @@ function matmul2d(a: Tensor, b: Tensor, dtype: DType): Tensor {
   if (la === null) { A = A.contiguous(); la = "n"; }
   let lb = gemmLayout(B);
   if (lb === null) { B = B.contiguous(); lb = "n"; }
-  const out = allocate(dtype, m * n) as FloatArray;
+  const out = (k > 0 ? takeStorage(dtype, m * n) : allocate(dtype, m * n)) as FloatArray;
   if (m > 0 && n > 0) gemm(la === "t", lb === "t", m, n, k, A.data as FloatArray, B.data as FloatArray, out);
   return new Tensor(out, [m, n]);
 }
