@@ -6,8 +6,7 @@
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, softmaxLossGrad, sumSquares,
-  svmLossGrad, type Tensor, zerosLike,
+  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, sumSquares, type Tensor, zerosLike,
 } from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */
@@ -85,13 +84,12 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   // Useful: X.matmul(W), scores.gather(1, y), clamp({ min: 0 }), scatter_(1, y, 0), sum().item().
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: svm-vectorized-loss");
-  // The op-by-op form (the same values, bit for bit):
-  //   margins = clamp(scores - scores.gather(1, y) + 1, 0) with margins[y] = 0; loss = margins.sum() / N + reg * sum(W * W)
-  // fused into one pass (lib/tensor/fused.ts), which also gives the gradient coefficients used below.
   const numTrain = X.size(0);
   const scores = X.matmul(W);
-  const hinge = svmLossGrad(scores, y);
-  loss = hinge.loss + reg * sumSquares(W);
+  const correct = scores.gather(1, y).unsqueeze(1);
+  const margins = scores.sub(correct).add_(1).clamp_({ min: 0 });
+  margins.scatter_(1, y, 0);
+  loss = margins.sum().item() / numTrain + reg * sumSquares(W); // sumSquares(W) = W.mul(W).sum().item(), no temporary
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-loss ======================
 
@@ -100,9 +98,10 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   // block; each positive margin adds X[i] to column j and subtracts it from column y[i].
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: svm-vectorized-grad");
-  // coeff = (margins > 0), coeff[y] = -(its row sum): each positive margin adds X[i] to column j and takes it from y[i].
-  dW = X.t().matmul(hinge.coeff).div_(numTrain).add_(W, 2 * reg);
-  release(scores, hinge.coeff); // dead from here on: the next iteration's products reuse their memory
+  const coeff = margins.gt(0).to(W.dtype);
+  coeff.scatter_(1, y, coeff.sum(1).neg());
+  dW = X.t().matmul(coeff).div_(numTrain).add_(W, 2 * reg);
+  release(scores, margins, coeff); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-grad ======================
   return { loss, dW };
@@ -281,15 +280,14 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
   // TODO: compute the loss and gradient without loops, stably (subtract scores.max(1, true).values).
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: softmax-vectorized");
-  // The stable op-by-op form (the same values, bit for bit):
-  //   shifted = scores - scores.max(1, true).values; logProbs = shifted - shifted.logsumexp(1, true)
-  //   loss = -logProbs.gather(1, y).sum() / N + reg * sum(W * W); dscores = (exp(logProbs) - onehot(y)) / N
-  // fused into one pass over the scores (lib/tensor/fused.ts).
+  const numTrain = X.size(0);
   const scores = X.matmul(W);
-  const { loss: dataLoss, dscores } = softmaxLossGrad(scores, y);
-  loss = dataLoss + reg * sumSquares(W);
+  const shifted = scores.sub(scores.max(1, true).values);
+  const logProbs = shifted.sub(shifted.logsumexp(1, true));
+  loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * sumSquares(W); // sumSquares(W) = W.mul(W).sum().item()
+  const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(numTrain);
   dW = X.t().matmul(dscores).add_(W, 2 * reg);
-  release(scores, dscores);
+  release(scores, shifted, logProbs, dscores); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: softmax-vectorized ======================
   return { loss, dW };
