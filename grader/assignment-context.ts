@@ -8,10 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkGrading, loadGrading } from "./hidden/registry";
 import type { AssignmentGrading } from "./hidden/types";
-import { loadManifestSource, type ManifestSource } from "./manifest-source";
-import { resolvePolicy, type GradingPolicy, type PolicyOverrides } from "./policy";
-import type { SandboxInfo } from "./sandbox";
-import { RESULTS_FORMAT } from "./gradescope-results";
+import { loadManifestSource, type ManifestSource } from "./integrity/manifest-source";
+import { resolvePolicy, type GradingPolicy, type PolicyOverrides } from "./integrity/policy";
+import type { SandboxInfo } from "./run/sandbox";
+import { RESULTS_FORMAT } from "./report/gradescope-results";
 import { secretFingerprint } from "./seeds";
 
 export interface GraderEnv {

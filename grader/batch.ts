@@ -11,16 +11,16 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { progress, type ProgressMode } from "../lib/viz/progress";
 import { loadAssignmentContext, type AssignmentContext, type GraderEnv } from "./assignment-context";
-import { feedbackMarkdown } from "./feedback";
-import { isSubmissionFolder, zipFolder } from "./folder-zip";
-import { writeFileAtomic, writeJsonAtomic } from "./fs-atomic";
-import { gradebookCsv } from "./gradebook";
+import { feedbackMarkdown } from "./report/feedback";
+import { isSubmissionFolder, zipFolder } from "./intake/folder-zip";
+import { writeFileAtomic, writeJsonAtomic } from "./report/fs-atomic";
+import { gradebookCsv } from "./report/gradebook";
 import { gradeSubmission, sha256File } from "./grade-submission";
-import { toGradescope, type GradescopeResults, type ResultsExtra } from "./gradescope-results";
-import type { PolicyOverrides } from "./policy";
-import { probeSandbox, type SandboxInfo } from "./sandbox";
+import { toGradescope, type GradescopeResults, type ResultsExtra } from "./report/gradescope-results";
+import type { PolicyOverrides } from "./integrity/policy";
+import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
-import { outputKey } from "./submission-files";
+import { outputKey } from "./intake/submission-files";
 
 export interface BatchOptions {
   /** Zip files, folders of zips, or submission folders. */

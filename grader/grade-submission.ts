@@ -10,16 +10,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { AssignmentContext, GraderEnv } from "./assignment-context";
-import { checkIntegrity, type IntegrityReport } from "./integrity";
-import { reconstructModule } from "./reconstruct";
-import type { BlockResult, GradeReport, SubmissionStatus, TestResult } from "./report-types";
-import { buildJob, type DisabledBlock, type StagedModule } from "./runner-build";
-import { runTests, type TestOutcome } from "./run-tests";
-import { gradeTest, noteDependencies, round2, scoreBlocks } from "./score";
+import { checkIntegrity, type IntegrityReport } from "./integrity/integrity";
+import { reconstructModule } from "./integrity/reconstruct";
+import type { BlockResult, GradeReport, SubmissionStatus, TestResult } from "./report/report-types";
+import { buildJob, type DisabledBlock, type StagedModule } from "./run/runner-build";
+import { runTests, type TestOutcome } from "./run/run-tests";
+import { gradeTest, noteDependencies, round2, scoreBlocks } from "./score/score";
 import { graderSeed, testSeed } from "./seeds";
-import { staticChecks, type StaticFinding } from "./static-checks";
-import { identifyStudent, locateProjectRoot, type StudentIdentity } from "./submission-files";
-import { extractSubmission, SubmissionZipError } from "./unzip";
+import { staticChecks, type StaticFinding } from "./integrity/static-checks";
+import { identifyStudent, locateProjectRoot, type StudentIdentity } from "./intake/submission-files";
+import { extractSubmission, SubmissionZipError } from "./intake/unzip";
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */

@@ -31,7 +31,7 @@ import { Generator, randint, randn, setBackend, zeros, type DType, type Tensor }
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
 import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
-import { benchA3 } from "../grader/bench";
+import { benchA3 } from "../grader/samples/bench";
 import { E2E_ROWS, type E2EResult } from "./bench-e2e";
 
 interface Workload {

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildNotebookJson } from "./notebook-format";
+import { buildNotebookJson } from "../lib/course/notebook-format";
 
 export interface BuildResult {
   /** Notebook paths (relative to the notebooks dir) whose committed bytes differ from the build. */

@@ -6,11 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { listManifests, manifestPath, readManifest, type ReleaseManifest } from "./course/manifest";
-import { runPublicTests } from "./course/public-tests";
-import { counts, formatIssue } from "./course/report";
-import { validateOption } from "./course/student-info";
-import { validateSubmission } from "./course/submission";
+import { listManifests, manifestPath, readManifest, type ReleaseManifest } from "../lib/course/manifest";
+import { runPublicTests } from "../lib/course/public-tests";
+import { counts, formatIssue } from "../lib/course/report";
+import { validateOption } from "../lib/course/student-info";
+import { validateSubmission } from "../lib/course/submission";
 
 /** The manifest of `assignment`, or of the only assignment under release/. */
 export function pickManifest(root: string, assignment?: string): { manifest: ReleaseManifest; manifestText: string } {

@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gradeBatch } from "../grader/batch";
-import { loadManifestSource } from "../grader/manifest-source";
-import { a3ReferenceModels } from "../grader/reference-models";
-import { buildSubmissionZip, stubModuleText } from "../grader/submission-builder";
+import { loadManifestSource } from "../grader/integrity/manifest-source";
+import { a3ReferenceModels } from "../grader/samples/reference-models";
+import { buildSubmissionZip, stubModuleText } from "../grader/samples/submission-builder";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");

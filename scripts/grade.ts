@@ -14,8 +14,8 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { Command } from "commander";
 import { gradeBatch } from "../grader/batch";
-import { benchA3 } from "../grader/bench";
-import { writeJsonAtomic } from "../grader/fs-atomic";
+import { benchA3 } from "../grader/samples/bench";
+import { writeJsonAtomic } from "../grader/report/fs-atomic";
 
 interface Options {
   out?: string;

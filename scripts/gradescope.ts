@@ -1,12 +1,12 @@
 /**
  * Builds the Gradescope autograder zip: npm run gradescope -- A3 [--out out/gradescope] [--seed-secret S]
- * -> out/gradescope/A3.zip with setup.sh and run_autograder at its root (see grader/gradescope-package.ts).
+ * -> out/gradescope/A3.zip with setup.sh and run_autograder at its root (see grader/report/gradescope-package.ts).
  * The course secret (--seed-secret or $GRADER_SEED_SECRET) is stored in the zip as .grader-secret.
  */
 import * as path from "node:path";
 import { Command } from "commander";
-import { writeZip } from "./course/package-zip";
-import { gradescopeEntries } from "../grader/gradescope-package";
+import { writeZip } from "../lib/course/package-zip";
+import { gradescopeEntries } from "../grader/report/gradescope-package";
 import { loadGrading } from "../grader/hidden/registry";
 import { resolveSecret } from "../grader/seeds";
 

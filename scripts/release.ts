@@ -10,11 +10,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { bundleEntries, writeBundle } from "./course/bundle";
-import { ConfigError, listConfigs, loadConfig } from "./course/config";
-import { checkRelease, generateRelease, missingSolutions, ReleaseError, verifyStubsCompile, writeRelease } from "./course/release-assignment";
-import { selfTest } from "./course/self-test";
-import { sha256 } from "./course/text";
+import { bundleEntries, writeBundle } from "../lib/course/bundle";
+import { ConfigError, listConfigs, loadConfig } from "../lib/course/config";
+import { checkRelease, generateRelease, missingSolutions, ReleaseError, verifyStubsCompile, writeRelease } from "../lib/course/release-assignment";
+import { selfTest } from "../lib/course/self-test";
+import { sha256 } from "../lib/course/text";
 
 interface Options {
   all?: boolean;

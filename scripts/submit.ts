@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { pickManifest } from "./check";
-import { formatIssue, counts } from "./course/report";
-import { resolveStudentInfo, StudentInfoError } from "./course/student-info";
-import { packSubmission, validateSubmission } from "./course/submission";
+import { formatIssue, counts } from "../lib/course/report";
+import { resolveStudentInfo, StudentInfoError } from "../lib/course/student-info";
+import { packSubmission, validateSubmission } from "../lib/course/submission";
 
 interface Options {
   name?: string;

@@ -3,13 +3,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildNotebookJson } from "../scripts/notebook-format";
-import { COMMON_FILES, COMMON_NOTEBOOKS, bundleEntries, writeBundle } from "../scripts/course/bundle";
-import { loadConfig } from "../scripts/course/config";
-import { readManifest, type ReleaseManifest } from "../scripts/course/manifest";
-import { parseNotebook, type Notebook } from "../scripts/course/notebook-integrity";
-import { generateRelease, writeRelease, type GeneratedRelease } from "../scripts/course/release-assignment";
-import { serializeNotebook } from "../scripts/notebook-format";
+import { buildNotebookJson } from "../lib/course/notebook-format";
+import { COMMON_FILES, COMMON_NOTEBOOKS, bundleEntries, writeBundle } from "../lib/course/bundle";
+import { loadConfig } from "../lib/course/config";
+import { readManifest, type ReleaseManifest } from "../lib/course/manifest";
+import { parseNotebook, type Notebook } from "../lib/course/notebook-integrity";
+import { generateRelease, writeRelease, type GeneratedRelease } from "../lib/course/release-assignment";
+import { serializeNotebook } from "../lib/course/notebook-format";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const FIXTURE = path.join(ROOT, "tests", "fixtures", "course");
@@ -39,11 +39,11 @@ function copyTree(from: string, to: string): void {
 /** An instructor project: the fixture assignment A1 + the real course scripts; node_modules linked. */
 export function makeCourseProject(): string {
   const root = tmpDir("dlvr-course-");
-  for (const p of [...COMMON_FILES, "package.json", ...COMMON_NOTEBOOKS, "scripts/release.ts", "grader/assignments/assignment.schema.json"]) {
+  for (const p of [...COMMON_FILES, "package.json", ...COMMON_NOTEBOOKS, "scripts/release.ts"]) {
     fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, p), path.join(root, p));
   }
-  fs.cpSync(path.join(ROOT, "scripts", "course"), path.join(root, "scripts", "course"), { recursive: true });
+  fs.cpSync(path.join(ROOT, "lib", "course"), path.join(root, "lib", "course"), { recursive: true });
   copyTree(FIXTURE, root);
   fs.rmSync(path.join(root, "README.md"));
   const src = fs.readFileSync(path.join(root, "notebooks", "src", "toy.ts"), "utf8");

@@ -1,12 +1,12 @@
 // Shared by tests/grader-pipeline*.test.ts: A3 submissions assembled from the reference solution (solved,
-// stubbed, with planted bugs, hostile), packed by scripts/course's packSubmission like `npm run submit` does.
+// stubbed, with planted bugs, hostile), packed by lib/course's packSubmission like `npm run submit` does.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadManifestSource, type ManifestSource } from "../grader/manifest-source";
-import { a3ReferenceModels, type A3Models } from "../grader/reference-models";
-import { buildSubmissionZip, replaceInBlock, solvedModuleText, stubModuleText } from "../grader/submission-builder";
-import type { StudentInfo } from "../scripts/course/student-info";
+import { loadManifestSource, type ManifestSource } from "../grader/integrity/manifest-source";
+import { a3ReferenceModels, type A3Models } from "../grader/samples/reference-models";
+import { buildSubmissionZip, replaceInBlock, solvedModuleText, stubModuleText } from "../grader/samples/submission-builder";
+import type { StudentInfo } from "../lib/course/student-info";
 
 export const ROOT = path.resolve(__dirname, "..");
 process.env.TENSOR_QUIET ??= "1";

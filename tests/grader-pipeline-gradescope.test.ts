@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readZip } from "../scripts/course/package-zip";
-import type { GradescopeResults } from "../grader/gradescope-results";
+import { readZip } from "../lib/course/package-zip";
+import type { GradescopeResults } from "../grader/report/gradescope-results";
 import { ROOT, student, tmpDir, writeSubmission } from "./grader-pipeline-fixture";
 
 let work: string;
@@ -58,7 +58,7 @@ describe("the Gradescope autograder zip", () => {
     expect(byPath.get("run_autograder")?.mode).toBe(0o755);
     expect(byPath.get(".grader-secret")?.data.toString()).toBe("gs-secret");
     for (const f of ["package.json", "package-lock.json", "tsconfig.json", "scripts/grade.ts", "grader/grade-submission.ts", "grader/hidden/A3/tests.ts",
-      "grader/sandbox.ts", "release/A3.manifest.json", "solutions/linear_classifier.ts", "lib/tensor/index.ts", "lib/data/index.ts", "scripts/course/submission.ts"]) {
+      "grader/run/sandbox.ts", "release/A3.manifest.json", "solutions/linear_classifier.ts", "lib/tensor/index.ts", "lib/data/index.ts", "lib/course/submission.ts"]) {
       expect(byPath.has(f), f).toBe(true);
     }
     expect(entries.filter((e) => /^(tests|node_modules|out|student_src)\/|(^|\/)build\/|\.node$/.test(e.path)).map((e) => e.path)).toEqual([]);

@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { zipBuffer } from "../scripts/course/package-zip";
-import type { GradescopeResults } from "../grader/gradescope-results";
+import { zipBuffer } from "../lib/course/package-zip";
+import type { GradescopeResults } from "../grader/report/gradescope-results";
 import { a3Fixture, bugged, MODULE, ROOT, SECRET, student, tmpDir, writeSubmission } from "./grader-pipeline-fixture";
 
 let work: string;

@@ -4,21 +4,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tensor } from "../lib/tensor";
-import { checkNumber, checkTensor, constantFactor, fmt, indexText } from "../grader/compare";
-import { gradebookCsv } from "../grader/gradebook";
-import type { ResultsExtra } from "../grader/gradescope-results";
+import { checkNumber, checkTensor, constantFactor, fmt, indexText } from "../grader/score/compare";
+import { gradebookCsv } from "../grader/report/gradebook";
+import type { ResultsExtra } from "../grader/report/gradescope-results";
 import { A3_GRADING } from "../grader/hidden/A3";
 import { lossInputs, LOSS_SPECS } from "../grader/hidden/A3/inputs";
 import { probes } from "../grader/hidden/A3/probes";
 import { checkGrading } from "../grader/hidden/registry";
-import { classifyIssue } from "../grader/integrity";
-import { loadModel } from "../grader/models";
-import { resolvePolicy } from "../grader/policy";
-import { disableBlock, reconstructModule } from "../grader/reconstruct";
+import { classifyIssue } from "../grader/integrity/integrity";
+import { loadModel } from "../grader/score/models";
+import { resolvePolicy } from "../grader/integrity/policy";
+import { disableBlock, reconstructModule } from "../grader/integrity/reconstruct";
 import { graderSeed, testSeed } from "../grader/seeds";
-import { staticChecks } from "../grader/static-checks";
-import { identifyStudent, outputKey } from "../grader/submission-files";
-import { parseBlocks } from "../scripts/course/blocks";
+import { staticChecks } from "../grader/integrity/static-checks";
+import { identifyStudent, outputKey } from "../grader/intake/submission-files";
+import { parseBlocks } from "../lib/course/blocks";
 import { a3Fixture, MODULE, ROOT, tmpDir } from "./grader-pipeline-fixture";
 
 describe("seeds", () => {
@@ -222,13 +222,13 @@ describe("bookkeeping", () => {
   });
 
   it("the repo's grader files are where the runner and gradescope package expect them", () => {
-    for (const f of ["grader/runner/kit.ts", "grader/runner/protocol.ts", "grader/runner/wire.ts", "grader/sandbox-channel.ts"]) expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
+    for (const f of ["grader/run/runner/kit.ts", "grader/run/runner/protocol.ts", "grader/run/runner/wire.ts", "grader/run/sandbox-channel.ts"]) expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
   });
 });
 
 describe("the job bundle", () => {
   it("holds the student's module, lib/ and the probes, but no solution code or expected values", async () => {
-    const { buildJob } = await import("../grader/runner-build");
+    const { buildJob } = await import("../grader/run/runner-build");
     const work = tmpDir("grader-bundle-");
     try {
       const r = await buildJob({ repoRoot: ROOT, workDir: work, modules: [{ path: MODULE, text: a3Fixture().solved }], grading: A3_GRADING });
@@ -239,7 +239,7 @@ describe("the job bundle", () => {
       expect(bundle).not.toMatch(/svmExpectation|softmaxExpectation|MSG\.|solutions\/|BEGIN SOLUTION|holdoutSplit/);
       const map = JSON.parse(fs.readFileSync(path.join(r.jobDir, "bundle.js.map"), "utf8")) as { sources: string[] };
       const graderFiles = map.sources.filter((s) => s.includes("grader/")).map((s) => s.slice(s.indexOf("grader/"))).sort();
-      expect(graderFiles).toEqual(["grader/hidden/A3/inputs.ts", "grader/hidden/A3/probes.ts", "grader/runner/kit.ts", "grader/runner/protocol.ts", "grader/runner/wire.ts", "grader/sandbox-channel.ts"]);
+      expect(graderFiles).toEqual(["grader/hidden/A3/inputs.ts", "grader/hidden/A3/probes.ts", "grader/run/runner/kit.ts", "grader/run/runner/protocol.ts", "grader/run/runner/wire.ts", "grader/run/sandbox-channel.ts"]);
       expect(map.sources.filter((s) => /solutions\//.test(s))).toEqual([]);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });

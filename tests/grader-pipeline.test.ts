@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch, type BatchSummary } from "../grader/batch";
-import type { GradescopeResults } from "../grader/gradescope-results";
+import type { GradescopeResults } from "../grader/report/gradescope-results";
 import { lossInputs, LOSS_SPECS } from "../grader/hidden/A3/inputs";
 import { testSeed } from "../grader/seeds";
-import { probeSandbox, type SandboxInfo } from "../grader/sandbox";
+import { probeSandbox, type SandboxInfo } from "../grader/run/sandbox";
 import * as sol from "../solutions/linear_classifier";
 import { a3Fixture, BUGS, bugged, MODULE, ROOT, SECRET, student, tmpDir, writeSubmission } from "./grader-pipeline-fixture";
 

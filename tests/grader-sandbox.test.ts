@@ -4,9 +4,9 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { compileBundle, trustedRoots } from "../grader/compile";
-import { GiB } from "../grader/limits";
-import { probeSandbox, runSandboxed, SANDBOX_LEVELS, type RunOptions, type RunResult, type SandboxInfo, type SandboxLevel } from "../grader/sandbox";
+import { compileBundle, trustedRoots } from "../grader/run/compile";
+import { GiB } from "../grader/run/limits";
+import { probeSandbox, runSandboxed, SANDBOX_LEVELS, type RunOptions, type RunResult, type SandboxInfo, type SandboxLevel } from "../grader/run/sandbox";
 
 // Hostile submissions, each compiled the way the grader does it (a runner that imports the result channel first,
 // then the "student" module, bundled with esbuild) and run in the sandbox. Every case must be contained, classified
@@ -38,7 +38,7 @@ afterAll(() => {
 });
 
 const DEFAULT_RUNNER = `
-import { reportResult } from ${JSON.stringify(path.join(repo, "grader", "sandbox-channel"))};
+import { reportResult } from ${JSON.stringify(path.join(repo, "grader", "run", "sandbox-channel"))};
 import * as student from "./student";
 Promise.resolve(student.run()).then((v) => reportResult(v));
 `;
@@ -102,7 +102,7 @@ describe("sandbox probe", () => {
 describe.concurrent("hostile submissions", () => {
   test("a well-behaved job reports its values; the nonce is gone from the environment; parts are kept", async () => {
     const runner = `
-import { reportPart, reportResult } from ${JSON.stringify(path.join(repo, "grader", "sandbox-channel"))};
+import { reportPart, reportResult } from ${JSON.stringify(path.join(repo, "grader", "run", "sandbox-channel"))};
 import * as student from "./student";
 reportPart("first", student.run());
 reportResult({ again: student.run(), nonFinite: [NaN, Infinity, -Infinity], typed: new Float64Array([1.5, 2]) });
@@ -122,7 +122,7 @@ reportResult({ again: student.run(), nonFinite: [NaN, Infinity, -Infinity], type
 
   test("infinite loop: killed at the wall-clock limit, classified as timeout; parts sent before survive", async () => {
     const runner = `
-import { reportPart, reportResult } from ${JSON.stringify(path.join(repo, "grader", "sandbox-channel"))};
+import { reportPart, reportResult } from ${JSON.stringify(path.join(repo, "grader", "run", "sandbox-channel"))};
 import * as student from "./student";
 reportPart("test1", 42);
 reportResult(student.run());
@@ -311,7 +311,7 @@ reportResult(student.run());
 
   test("flooding the result channel: stopped at the result cap", async () => {
     const runner = `
-import { reportPart } from ${JSON.stringify(path.join(repo, "grader", "sandbox-channel"))};
+import { reportPart } from ${JSON.stringify(path.join(repo, "grader", "run", "sandbox-channel"))};
 import * as student from "./student";
 for (;;) reportPart("x", student.run());
 `;

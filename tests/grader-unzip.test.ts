@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractSubmission, SubmissionZipError, type ZipRejectReason } from "../grader/unzip";
+import { extractSubmission, SubmissionZipError, type ZipRejectReason } from "../grader/intake/unzip";
 import { makeZip, type RawEntry } from "./fixtures/hostile/make-zip";
 
 // Hostile zips are generated here, in a private temp dir; each case extracts into <tmp>/<case>/out and checks that

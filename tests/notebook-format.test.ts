@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildNotebooks } from "../scripts/build-notebooks";
-import { buildNotebookJson, parseNotebookSource } from "../scripts/notebook-format";
+import { buildNotebookJson, parseNotebookSource } from "../lib/course/notebook-format";
 
 const ROOT = path.resolve(__dirname, "..");
 const SAMPLE = [

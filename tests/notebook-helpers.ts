@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildNotebookJson } from "../scripts/notebook-format";
+import { buildNotebookJson } from "../lib/course/notebook-format";
 
 export const ROOT = path.resolve(__dirname, "..");
 

@@ -1,9 +1,9 @@
 // Unit tests of the release building blocks: block/solution parsing, stubs, frozen regions, diffs, imports, schemas.
 import { describe, expect, it } from "vitest";
-import { blockBody, blockState, frozenRegions, hashBlockBody, hashFrozen, parseBlocks, stripSolutions, BlockError } from "../scripts/course/blocks";
-import { loadConfig, validateConfig } from "../scripts/course/config";
-import { unifiedDiff } from "../scripts/course/diff";
-import { checkImports, findBlockApiUses, findImports, isAllowedImport } from "../scripts/course/imports";
+import { blockBody, blockState, frozenRegions, hashBlockBody, hashFrozen, parseBlocks, stripSolutions, BlockError } from "../lib/course/blocks";
+import { loadConfig, validateConfig } from "../lib/course/config";
+import { unifiedDiff } from "../lib/course/diff";
+import { checkImports, findBlockApiUses, findImports, isAllowedImport } from "../lib/course/imports";
 import { ROOT } from "./course-fixture";
 
 const B = (id: string, ind = "") => `${ind}// ===================== BEGIN YOUR CODE: ${id} =====================`;

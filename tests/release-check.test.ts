@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { listConfigs, loadConfig } from "../scripts/course/config";
-import { checkRelease, generateRelease, missingSolutions, verifyStubsCompile } from "../scripts/course/release-assignment";
+import { listConfigs, loadConfig } from "../lib/course/config";
+import { checkRelease, generateRelease, missingSolutions, verifyStubsCompile } from "../lib/course/release-assignment";
 import { ROOT } from "./course-fixture";
 
 describe.each(listConfigs(ROOT))("%s", (id) => {

@@ -4,11 +4,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../scripts/course/config";
-import { validateManifest, type ReleaseManifest } from "../scripts/course/manifest";
-import { readZip } from "../scripts/course/package-zip";
-import { checkRelease, generateRelease, ReleaseError, verifyStubsCompile } from "../scripts/course/release-assignment";
-import { selfTest } from "../scripts/course/self-test";
+import { loadConfig } from "../lib/course/config";
+import { validateManifest, type ReleaseManifest } from "../lib/course/manifest";
+import { readZip } from "../lib/course/package-zip";
+import { checkRelease, generateRelease, ReleaseError, verifyStubsCompile } from "../lib/course/release-assignment";
+import { selfTest } from "../lib/course/self-test";
 import { cleanupTmp, makeCourseProject, releaseFixture, ROOT, type Released } from "./course-fixture";
 
 let rel: Released;
@@ -65,13 +65,13 @@ describe("bundle", () => {
       "student_src/toy.ts", "notebooks/toy.ipynb", "notebooks/setup_check.ipynb", "tests/public/toy.test.ts",
       "release/A1.manifest.json", "scripts/setup.sh", "scripts/install-kernel.ts", "scripts/tslab-kernel.sh",
       "scripts/notebook-runner.ts", "scripts/run_notebook.py", "scripts/submit.ts", "scripts/check.ts",
-      "scripts/course/submission.ts", "scripts/course/notebook-submit.ts",
+      "lib/course/submission.ts", "lib/course/notebook-submit.ts",
     ]));
     for (const f of files) {
       expect(f).not.toMatch(/^(solutions|grader|notebooks\/src|out|\.ci|\.jupyter)\/|^tests\/(?!public\/)|node_modules/);
     }
     expect(files).not.toContain("scripts/release.ts");
-    expect(files).not.toContain("scripts/course/release-assignment.ts");
+    expect(files).not.toContain("lib/course/release-assignment.ts");
   });
 
   it("the folder matches the zip, scripts keep their executable bit, package.json only runs bundled scripts", async () => {
@@ -95,7 +95,7 @@ describe("bundle", () => {
   });
 
   it("refuses to bundle a leak", async () => {
-    const { bundleEntries } = await import("../scripts/course/bundle");
+    const { bundleEntries } = await import("../lib/course/bundle");
     const leaky = path.join(rel.root, "lib", "tensor", "leak.ts");
     fs.writeFileSync(leaky, "export const x = 1;\n  // BEGIN SOLUTION\n");
     try {

@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readZip } from "../scripts/course/package-zip";
-import { resolveStudentInfo, safeName, submissionFileName, validateId, validateName, validateOption } from "../scripts/course/student-info";
+import { readZip } from "../lib/course/package-zip";
+import { resolveStudentInfo, safeName, submissionFileName, validateId, validateName, validateOption } from "../lib/course/student-info";
 import { cleanupTmp, makeCourseProject, makeStudentProject, releaseFixture, ROOT, solveStudentProject, type Released } from "./course-fixture";
 
 let rel: Released;

@@ -4,10 +4,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { readZip } from "../scripts/course/package-zip";
-import { formatIssue } from "../scripts/course/report";
-import { validateSubmission } from "../scripts/course/submission";
-import { buildNotebookJson } from "../scripts/notebook-format";
+import { readZip } from "../lib/course/package-zip";
+import { formatIssue } from "../lib/course/report";
+import { validateSubmission } from "../lib/course/submission";
+import { buildNotebookJson } from "../lib/course/notebook-format";
 import { runNotebook, type ExecutedNotebook } from "../scripts/notebook-runner";
 import { cellIndex, cleanupTmp, FIXTURE, makeCourseProject, manifestOf, readNb, releaseFixture, ROOT, tmpDir, writeNb } from "./course-fixture";
 
@@ -53,7 +53,7 @@ it("submitFromNotebook works from a tslab cell (it spawns scripts/submit.ts)", a
   const probe = path.join(student, "notebooks", "submit_probe.ipynb");
   fs.writeFileSync(probe, buildNotebookJson([
     "// %% id=probe",
-    'import { submitFromNotebook } from "./scripts/course/notebook-submit";',
+    'import { submitFromNotebook } from "./lib/course/notebook-submit";',
     'console.log("accepted:", submitFromNotebook({ name: "Jane Doe", id: "2023001", option: 1 }));',
   ].join("\n"), "submit_probe"));
   const r = await runNotebook(probe, { timeoutSec: 60 });

@@ -3,9 +3,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readZip } from "../scripts/course/package-zip";
-import { formatIssue, type Issue } from "../scripts/course/report";
-import { packSubmission, validateSubmission } from "../scripts/course/submission";
+import { readZip } from "../lib/course/package-zip";
+import { formatIssue, type Issue } from "../lib/course/report";
+import { packSubmission, validateSubmission } from "../lib/course/submission";
 import {
   cellIndex, cleanupTmp, fakeExecute, makeCourseProject, makeStudentProject, manifestOf, readNb, releaseFixture,
   solveStudentProject, writeNb, type Released,

@@ -5,7 +5,7 @@
 import type { Tensor } from "../../lib/tensor";
 import {
   checkNumber, checkTensor, constantFactor, factorText, matchNumberVariant, matchTensorVariant, valuesOf, type Variant,
-} from "../compare";
+} from "../score/compare";
 import type { Verdict } from "./types";
 
 export interface PartExpectation<T> {

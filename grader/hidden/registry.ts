@@ -2,7 +2,7 @@
  * Assignments the grader has hidden tests for. Loaded lazily (each definition imports its solutions), and checked
  * against the assignment config: every block has tests and their points add up to the block's points.
  */
-import type { AssignmentConfig } from "../../scripts/course/config";
+import type { AssignmentConfig } from "../../lib/course/config";
 import type { AssignmentGrading } from "./types";
 
 const LOADERS: Record<string, () => Promise<AssignmentGrading>> = {

@@ -1,5 +1,5 @@
 /** Grading a hyperparameter grid returned by a student's get-search-params function. */
-import { describeValue } from "../compare";
+import { describeValue } from "../score/compare";
 import type { Verdict } from "./types";
 
 export interface GridRule {

@@ -5,8 +5,8 @@
  * the value it reported; a "file" test grades a file of the submission (e.g. a saved best model) in the grader.
  * The points of the tests of a block add up to the block's points in grader/assignments/<ID>.json.
  */
-import type { WireValue } from "../runner/wire";
-import type { PolicyOverrides } from "../policy";
+import type { WireValue } from "../run/runner/wire";
+import type { PolicyOverrides } from "../integrity/policy";
 
 export interface Verdict {
   /** Share of the test's points earned, 0..1. */
@@ -55,7 +55,7 @@ export type HiddenTest = ProbeTest | FileTest;
 export interface AssignmentGrading {
   id: string;
   tests: HiddenTest[];
-  /** Runner-side files (absolute) the job bundle may import besides lib/ and grader/runner/: probes and inputs. */
+  /** Runner-side files (absolute) the job bundle may import besides lib/ and grader/run/runner/: probes and inputs. */
   runnerFiles: string[];
   /** The runner-side module exporting `probes` (absolute path, one of runnerFiles). */
   probesModule: string;

@@ -259,5 +259,5 @@ showPicture(weightTemplates(softmaxSearch.best.W!, { classNames: raw.classNames,
 // notebook executed and saved, saved models present) and writes the zip to upload, or tells you exactly what to fix.
 
 // %% id=lc-submit tags=submit
-import { submitFromNotebook } from "./scripts/course/notebook-submit";
+import { submitFromNotebook } from "./lib/course/notebook-submit";
 submitFromNotebook({ ...STUDENT, assignment: "A3" });

@@ -489,5 +489,5 @@ featureComparison();
 // what to fix.
 
 // %% id=nn-submit tags=submit
-import { submitFromNotebook } from "./scripts/course/notebook-submit";
+import { submitFromNotebook } from "./lib/course/notebook-submit";
 submitFromNotebook({ ...STUDENT, assignment: "A4" });

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../../../lib/tensor";
 import * as sol from "../../../solutions/linear_classifier";
-import type { Variant } from "../../compare";
+import type { Variant } from "../../score/compare";
 import type { PartExpectation } from "../loss-grading";
 import type { LossInputs } from "./inputs";
 

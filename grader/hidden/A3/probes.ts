@@ -3,8 +3,8 @@
  * (inputs.ts) and returns the raw values (losses, gradients, predictions); the grader compares them.
  */
 import { Generator, type Tensor } from "../../../lib/tensor";
-import type { Probe, StudentModules } from "../../runner/protocol";
-import { pick } from "../../runner/wire";
+import type { Probe, StudentModules } from "../../run/runner/protocol";
+import { pick } from "../../run/runner/wire";
 import type * as A3 from "../../../student_src/linear_classifier";
 import {
   LOSS_SPECS, PARAM_SET_SPEC, TRAIN_SPEC, leastSquaresLoss, lossInputs, paramSetInputs, predictInputs, quadraticLoss,

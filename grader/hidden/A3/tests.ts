@@ -4,9 +4,9 @@
  */
 import { Generator, type Tensor } from "../../../lib/tensor";
 import * as sol from "../../../solutions/linear_classifier";
-import { asTensor, checkNumber, checkTensor, describeValue, indexText, matchNumberVariant, shapeText, valuesOf, type Variant } from "../../compare";
-import { holdoutSplit } from "../../holdout";
-import { accuracyOf, gradeAccuracy, loadModel, type AccuracyRule, type ModelSpec } from "../../models";
+import { asTensor, checkNumber, checkTensor, describeValue, indexText, matchNumberVariant, shapeText, valuesOf, type Variant } from "../../score/compare";
+import { holdoutSplit } from "../../score/holdout";
+import { accuracyOf, gradeAccuracy, loadModel, type AccuracyRule, type ModelSpec } from "../../score/models";
 import { gradeLossGrad, type LossGradOptions } from "../loss-grading";
 import { gradeGrid } from "../search-params";
 import type { FileTest, HiddenTest, ProbeTest, TestContext, Verdict } from "../types";

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../../../lib/tensor";
 import * as sol from "../../../solutions/two_layer_net";
-import type { Variant } from "../../compare";
+import type { Variant } from "../../score/compare";
 import type { PartExpectation } from "../loss-grading";
 import type { Params } from "./inputs";
 

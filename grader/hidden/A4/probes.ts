@@ -1,7 +1,7 @@
 /** A4 probes: run inside the sandbox, one per hidden test; they return raw values for the grader to compare. */
 import { Generator } from "../../../lib/tensor";
-import type { Probe, StudentModules } from "../../runner/protocol";
-import { pick } from "../../runner/wire";
+import type { Probe, StudentModules } from "../../run/runner/protocol";
+import { pick } from "../../run/runner/wire";
 import type * as A4 from "../../../student_src/two_layer_net";
 import { hiddenSearchGrid, NET_SPECS, netInputs, quadraticNetLoss, SEARCH_SPEC, searchInputs, SGD_SPEC, sgdInputs, zerosPredict } from "./inputs";
 

@@ -3,9 +3,9 @@
  */
 import { Generator, tensor, type Tensor } from "../../../lib/tensor";
 import * as sol from "../../../solutions/two_layer_net";
-import { asTensor, checkTensor, describeValue, indexText, relErrorOf, shapeText, valuesOf } from "../../compare";
-import { holdoutSplit } from "../../holdout";
-import { accuracyOf, gradeAccuracy, loadModel, type AccuracyRule, type ModelSpec } from "../../models";
+import { asTensor, checkTensor, describeValue, indexText, relErrorOf, shapeText, valuesOf } from "../../score/compare";
+import { holdoutSplit } from "../../score/holdout";
+import { accuracyOf, gradeAccuracy, loadModel, type AccuracyRule, type ModelSpec } from "../../score/models";
 import { gradeParts } from "../loss-grading";
 import { gradeGrid } from "../search-params";
 import type { HiddenTest, TestContext, Verdict } from "../types";
