@@ -9,6 +9,12 @@
  *
  * Methods mirror torch names (matmul, sum(dim, keepdim), max(dim) -> { values, indices }, gather, scatterAdd_,
  * indexAdd_, clamp, argmax); a trailing underscore means in place. float64 is the default dtype.
+ *
+ * For training loops (fused.ts, pool.ts): sumSquares(W) is W.mul(W).sum().item() without the temporary;
+ * matmulInto(out, a, b) writes a product into a tensor you already hold; reluBackward_(grad, h) is
+ * grad.mul_(h.gt(0)) without the mask; softmaxLossGrad / svmLossGrad fuse a whole loss and its gradient; all
+ * give the op-by-op values bit for bit. release(...tensors) hands dead tensors' memory to the next ops of the
+ * same size: call it only when neither the tensor nor a view of it is used again.
  */
 export { Tensor, cat, stack, where, matmul, type TensorLike, type ClampBounds } from "./tensor";
 export {
