@@ -30,9 +30,9 @@ function bench(args: string[], timeoutMs = 110_000): Promise<{ code: number | nu
 }
 
 describe("npm run bench", () => {
-  it.skipIf(!hasNumpy)("prints the softmax rows for both dtypes with every backend and its ratio to each peer", async () => {
+  it.skipIf(!hasNumpy)("prints the softmax rows for both dtypes with every backend, its ratio to each peer and the kernels every side used", async () => {
     const backends = hasNative ? "native,portable" : "portable";
-    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--backends", backends]);
+    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--threads", "1", "--backends", backends]);
     expect(code, out).toBe(0);
     expect(out).toMatch(/best of 2 interleaved rounds/);
     const n = backends.split(",").length;
@@ -47,11 +47,7 @@ describe("npm run bench", () => {
       for (const x of numbers) expect(x).toBeGreaterThan(0);
     }
     for (const p of PEERS) expect(out).toMatch(new RegExp(`summary: worst ratio to ${p}: ${backends.split(",")[0]} \\d+\\.\\d\\dx`));
-  });
-
-  it.skipIf(!hasNumpy)("runs every side with the same OpenBLAS kernel and thread count, and says which", async () => {
-    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "1", "--threads", "1", "--backends", hasNative ? "native" : "portable"]);
-    expect(code, out).toBe(0);
+    // Every side runs with the same environment and thread count, and each says which OpenBLAS kernel it got.
     expect(out).toMatch(/environment for every side: .*; 1 OpenBLAS threads/);
     const kernelLine = (side: string) => out.split("\n").find((l) => l.trimStart().startsWith(`${side} `));
     const core = (line: string | undefined) => /OpenBLAS \S+ .*?(\S+) MAX_THREADS/.exec(line ?? "")?.[1];
