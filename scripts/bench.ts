@@ -32,6 +32,7 @@ import { availableBackends, backendByName, type BackendName } from "../lib/tenso
 import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
 import { benchA3 } from "../grader/samples/bench";
+import { queueBenchRows } from "../grader/queue/bench";
 import { E2E_ROWS, type E2EResult } from "./bench-e2e";
 
 interface Workload {
@@ -241,7 +242,7 @@ function peerKernel(p: Peer): string {
 
 interface Options {
   repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; torch: boolean; only?: string; backends?: string;
-  submissions: string; threads?: string; fullRecipe?: boolean; e2eRounds: string; e2eScale?: string;
+  submissions: string; threads?: string; fullRecipe?: boolean; e2eRounds: string; e2eScale?: string; queue: boolean;
 }
 
 async function main(): Promise<void> {
@@ -258,6 +259,7 @@ async function main(): Promise<void> {
     .option("--e2e-scale <x>", "end-to-end rows: scale the iteration counts by x (overrides --full-recipe)")
     .option("--e2e-rounds <n>", "end-to-end rows: rounds (best wall time per side)", "2")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
+    .option("--no-queue", "grader group: skip the Redis queue rows (one and two local workers)")
     .parse()
     .opts<Options>();
   const repeat = Math.max(1, Number(opts.repeat));
@@ -346,6 +348,7 @@ async function main(): Promise<void> {
     console.log(`\nGrader throughput (${opts.submissions} solution-based A3 submissions, --jobs ${jobs}):`);
     const r = await benchA3({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), jobs, log: () => {} });
     console.log(`  ${r.submissions} graded in ${r.seconds.toFixed(1)} s: ${r.perMinute.toFixed(0)} submissions/minute, ${r.fullMarks} with full marks`);
+    if (opts.queue) await queueBenchRows({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), print: (l) => console.log(l) });
   }
 }
 

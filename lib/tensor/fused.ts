@@ -144,6 +144,10 @@ export function matmulInto(out: Tensor, a: Tensor, b: Tensor): Tensor {
   if (la === null || lb === null || !out.isPacked() || !isFloating(out.dtype) || a.dtype !== out.dtype || b.dtype !== out.dtype || k === 0) {
     return out.copy_(a.matmul(b));
   }
-  if (m > 0 && n > 0) gemm(la === "t", lb === "t", m, n, k, a.data as FloatArray, b.data as FloatArray, out.data as FloatArray);
+  if (m > 0 && n > 0) {
+    const ad = (a.data as FloatArray).subarray(a.offset, a.offset + m * k);
+    const bd = (b.data as FloatArray).subarray(b.offset, b.offset + k * n);
+    gemm(la === "t", lb === "t", m, n, k, ad, bd, out.data as FloatArray);
+  }
   return out;
 }
