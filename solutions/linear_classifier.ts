@@ -6,7 +6,7 @@
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, sumSquares, type Tensor, zerosLike,
+  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, type Tensor, zerosLike,
 } from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */
@@ -89,7 +89,7 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   const correct = scores.gather(1, y).unsqueeze(1);
   const margins = scores.sub(correct).add_(1).clamp_({ min: 0 });
   margins.scatter_(1, y, 0);
-  loss = margins.sum().item() / numTrain + reg * sumSquares(W); // sumSquares(W) = W.mul(W).sum().item(), no temporary
+  loss = margins.sum().item() / numTrain + reg * W.mul(W).sum().item();
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-loss ======================
 
@@ -284,7 +284,7 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
   const scores = X.matmul(W);
   const shifted = scores.sub(scores.max(1, true).values);
   const logProbs = shifted.sub(shifted.logsumexp(1, true));
-  loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * sumSquares(W); // sumSquares(W) = W.mul(W).sum().item()
+  loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * W.mul(W).sum().item();
   const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(numTrain);
   dW = X.t().matmul(dscores).add_(W, 2 * reg);
   release(scores, shifted, logProbs, dscores); // dead from here on: the next iteration's ops reuse their memory

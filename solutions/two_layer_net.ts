@@ -8,7 +8,7 @@
  * Write ReLU and softmax yourself from tensor operations (clamp, max, exp, sum ...).
  */
 import {
-  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, reluBackward_, saveTensors,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors,
   sumSquares, tensor, type DType, type Tensor, zeros, zerosLike,
 } from "../lib/tensor";
 
@@ -116,7 +116,7 @@ export function nnForwardBackward(params: NetParams, X: Tensor, y?: Tensor, reg 
   // The products go straight into the gradient tensors above (matmulInto: the values of X.t().matmul(...)).
   matmulInto(grads.W2, hidden.t(), dscores).add_(W2, 2 * reg);
   grads.b2 = dscores.sum(0);
-  const dhidden = reluBackward_(dscores.matmul(W2.t()), hidden); // = .mul_(hidden.gt(0)), without the mask
+  const dhidden = dscores.matmul(W2.t()).mul_(hidden.gt(0));
   matmulInto(grads.W1, X.t(), dhidden).add_(W1, 2 * reg);
   grads.b1 = dhidden.sum(0);
   // This call's own temporaries, dead from here on: the next call's products reuse their memory.

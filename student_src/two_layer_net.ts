@@ -8,7 +8,7 @@
  * Write ReLU and softmax yourself from tensor operations (clamp, max, exp, sum ...).
  */
 import {
-  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, reluBackward_, saveTensors,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors,
   sumSquares, tensor, type DType, type Tensor, zeros, zerosLike,
 } from "../lib/tensor";
 
