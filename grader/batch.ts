@@ -6,7 +6,6 @@
  * else; the batch itself does not fail because of them.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { progress, type ProgressMode } from "../lib/viz/progress";
@@ -20,9 +19,11 @@ import { toGradescope, type GradescopeResults, type ResultsExtra } from "./repor
 import type { PolicyOverrides } from "./integrity/policy";
 import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
-import { outputKey } from "./intake/submission-files";
+import { assignKeys } from "./intake/output-keys";
 import { writeClassOutputs, type ClassOutputs } from "./report/class-outputs";
 import type { GradedEntry } from "./report/out-folder";
+import { makeWorkRoot, removeStaleWorkRoots } from "./work-root";
+import { gradedRowsIn, identityFlags, withIdentitySection, type IdentityPolicy } from "./report/identity";
 
 export interface BatchOptions {
   /** Zip files, folders of zips, or submission folders. */
@@ -47,6 +48,8 @@ export interface BatchOptions {
   submittedAt?: string;
   /** The out folder as it was before a regrade (report/regrade.ts): regrade.csv compares with it. */
   regradeFrom?: GradedEntry[];
+  /** Which id counts and which of several zips of one student counts (report/identity.ts). */
+  identity?: Partial<IdentityPolicy>;
   /** Grade somewhere else (grader/queue/: workers on other machines) instead of in a local pool of --jobs. */
   remote?: RemoteGrading;
 }
@@ -93,6 +96,10 @@ export interface BatchSummary {
   sandbox: SandboxInfo;
   /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder (null if that failed). */
   classOutputs: ClassOutputs | null;
+  /** Rows in the gradebook (every graded submission in the out folder). */
+  rows: number;
+  /** Identity problems across the out folder (two zips for one id, id in the name vs submission.json). */
+  identitySummary: string[];
 }
 
 interface Item {
@@ -101,25 +108,26 @@ interface Item {
   key: string;
 }
 
-/** The submissions named by the inputs, with unique output keys, in a stable order. */
+/** The submissions named by the inputs, with unique, stable output keys (intake/output-keys.ts), in a stable order. */
 async function collect(inputs: string[], tmp: string): Promise<Item[]> {
-  const items: Item[] = [];
+  const found: { input: string; zip: string | null }[] = [];
   for (const input of inputs) {
     const abs = path.resolve(input);
     const st = fs.statSync(abs);
-    if (st.isDirectory() && isSubmissionFolder(abs)) {
-      const zip = path.join(tmp, `${path.basename(abs) || "submission"}.zip`);
-      fs.writeFileSync(zip, (await zipFolder(abs)).zip);
-      items.push({ input: abs, zip, key: outputKey(abs) });
-    } else if (st.isDirectory()) {
-      for (const f of fs.readdirSync(abs).filter((n) => /\.zip$/i.test(n)).sort()) items.push({ input: path.join(abs, f), zip: path.join(abs, f), key: outputKey(f) });
-    } else items.push({ input: abs, zip: abs, key: outputKey(abs) });
+    if (st.isDirectory() && isSubmissionFolder(abs)) found.push({ input: abs, zip: null });
+    else if (st.isDirectory()) {
+      for (const f of fs.readdirSync(abs).filter((n) => /\.zip$/i.test(n)).sort()) found.push({ input: path.join(abs, f), zip: path.join(abs, f) });
+    } else found.push({ input: abs, zip: abs });
   }
-  const seen = new Map<string, number>();
-  for (const it of items) {
-    const n = (seen.get(it.key) ?? 0) + 1;
-    seen.set(it.key, n);
-    if (n > 1) it.key = `${it.key}-${n}`;
+  const keys = assignKeys(found.map((f) => f.input));
+  const items: Item[] = [];
+  for (const [i, f] of found.entries()) {
+    let zip = f.zip;
+    if (zip === null) {
+      zip = path.join(tmp, `folder-${i}.zip`);
+      fs.writeFileSync(zip, (await zipFolder(f.input)).zip);
+    }
+    items.push({ input: f.input, zip, key: keys[i] });
   }
   return items;
 }
@@ -152,8 +160,8 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
   const log = o.log ?? ((l: string) => console.log(l));
   const warn = o.warn ?? ((l: string) => console.error(l));
   const t0 = performance.now();
-  const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-grade-"));
-  fs.chmodSync(workRoot, 0o755);
+  for (const d of removeStaleWorkRoots()) warn(`[grade] removed a work folder left by a grader that was killed: ${d}`);
+  const workRoot = makeWorkRoot();
   try {
     const sandbox = o.sandbox ?? (await probeSandbox({ warn }));
     const secret = resolveSecret(o.secret, warn);
@@ -192,7 +200,7 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
           }
         }
         if (!run) {
-          const g = { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, submittedAt: o.submittedAt };
+          const g = { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, submittedAt: o.submittedAt, idFrom: o.identity?.idFrom };
           const out = remote ? await remote.grade(it.zip, g) : await gradeToOutputs(env, it.zip, { ...g, context });
           writeFileAtomic(path.join(dir, "feedback.md"), out.feedback);
           writeJsonAtomic(resultsFile, out.results);
@@ -212,8 +220,24 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
       await remote?.close();
     }
     bar.done();
+    // The gradebook covers every graded submission in the out folder, not just this command's inputs.
     const gradebook = path.join(o.outDir, "gradebook.csv");
-    writeFileAtomic(gradebook, gradebookCsv(runs.map((r) => r.results.extra_data as ResultsExtra)));
+    const rows = gradedRowsIn(o.outDir, runs.map((r) => r.results.extra_data as ResultsExtra));
+    const identity = identityFlags(rows, o.identity);
+    writeFileAtomic(gradebook, gradebookCsv(rows, identity));
+    for (const r of rows) {
+      // Two zips for one student is only known across the folder: it goes into each one's feedback.md here.
+      const file = path.join(o.outDir, r.key, "feedback.md");
+      const dup = (identity.flags.get(r.key) ?? []).filter((f) => f.startsWith("duplicate:"));
+      try {
+        const text = fs.readFileSync(file, "utf8");
+        const next = withIdentitySection(text, dup);
+        if (next !== text) writeFileAtomic(file, next);
+      } catch {
+        // no feedback.md (removed by hand): the gradebook still has the flag
+      }
+    }
+    for (const line of identity.summary) log(`identity: ${line}`);
     const classOutputs = await writeClassOutputs({
       outDir: o.outDir, repoRoot: o.repoRoot, regradeFrom: o.regradeFrom,
       runs: runs.map((r) => ({ ...r, zipSha256: r.results.extra_data.zip_sha256, assignment: r.results.extra_data.assignment })),
@@ -225,7 +249,7 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
     });
     return {
       runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,
-      durationMs: performance.now() - t0, gradebook, sandbox, classOutputs,
+      durationMs: performance.now() - t0, gradebook, sandbox, rows: rows.length, identitySummary: identity.summary, classOutputs,
     };
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });

@@ -10,17 +10,23 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { AssignmentContext, GraderEnv } from "./assignment-context";
-import { checkIntegrity, type IntegrityReport } from "./integrity/integrity";
-import { reconstructModule } from "./integrity/reconstruct";
+import { checkIntegrity, deductionsFor, type IntegrityReport } from "./integrity/integrity";
+import { reconstructModule, sameBody, solutionBodies, withReferenceBodies } from "./integrity/reconstruct";
+import { blockBody, parseBlocks } from "../lib/course/blocks";
 import type { BlockResult, GradeReport, SubmissionStatus, TestResult } from "./report/report-types";
-import { buildJob, type DisabledBlock, type StagedModule } from "./run/runner-build";
-import { runTests, type TestOutcome } from "./run/run-tests";
+import { buildJob, type DisabledBlock, type ModuleVariant, type StagedModule } from "./run/runner-build";
+import { runTests, type PlannedTest, type TestOutcome } from "./run/run-tests";
+import { STAND_IN_MARK } from "./run/runner/protocol";
 import { gradeTest, noteDependencies, round2, scoreBlocks } from "./score/score";
 import { graderSeed, testSeed } from "./seeds";
 import { staticChecks, type StaticFinding } from "./integrity/static-checks";
 import { identifyStudent, locateProjectRoot, type StudentIdentity } from "./intake/submission-files";
 import { extractSubmission, SubmissionZipError } from "./intake/unzip";
 import { lateInfo, parseTime, submittedAtFromProject } from "./score/late-policy";
+import { MAX_NESTING, maxNesting } from "./integrity/nesting";
+import { disableBlock } from "./integrity/reconstruct";
+import { COMPILE_ERROR_PREFIX } from "./run/runner-build";
+import { passThroughMode } from "./work-root";
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */
@@ -35,6 +41,8 @@ export interface GradeOptions {
   submittedAt?: string;
   /** Assignment contexts, loaded once per batch. */
   context: (id: string) => Promise<AssignmentContext>;
+  /** Which id counts when the zip's name and submission.json disagree (report/identity.ts). */
+  idFrom?: "submission.json" | "zip name";
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -69,10 +77,11 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
     integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings, submitted, late: null, testStats: {},
   });
   const work = fs.mkdtempSync(path.join(env.workRoot, "sub-"));
-  fs.chmodSync(work, 0o755);
-  let student = identifyStudent(null, zipName, zipSha256 || "0".repeat(64), o.studentId);
+  fs.chmodSync(work, passThroughMode());
+  let student = identifyStudent(null, zipName, zipSha256 || "0".repeat(64), o.studentId, o.idFrom);
   try {
     const extractDir = path.join(work, "extract");
+    fs.mkdirSync(extractDir, { mode: 0o700 }); // the submission's files: the grader's eyes only
     try {
       await extractSubmission(zipPath, extractDir);
       lap("extract");
@@ -82,7 +91,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
       return withAllTestsFailed(ctx, { ...base(student, ctx?.id ?? o.assignment ?? student.assignment ?? "?"), status: "rejected", statusReason: `the submission was rejected (${e.reason}): ${e.message}` });
     }
     const root = locateProjectRoot(extractDir, ["submission.json", "student_src"]);
-    student = identifyStudent(root, zipName, zipSha256, o.studentId);
+    student = identifyStudent(root, zipName, zipSha256, o.studentId, o.idFrom);
     const ownTime = submittedAtFromProject(root);
     if (!submitted && ownTime) submitted = { at: ownTime, source: "submission.json" };
     const assignment = o.assignment ?? student.assignment;
@@ -110,9 +119,16 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
 /** A report whose every test failed for one reason (rejected zip, missing files, compile error). */
 export function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
   if (!ctx) return r;
-  const reason = r.statusReason ?? r.status;
+  // The full reason is said once (statusReason, at the top of the feedback); each test only says which.
+  const short: Record<SubmissionStatus, string> = {
+    graded: "not run", rejected: "not run: the zip was rejected (the reason is at the top)", "missing-files": "not run: files are missing (see the top)",
+    "compile-error": "not run: the code does not compile", "grader-error": "not run: internal grader error (the instructor will look at it)",
+  };
+  const status: TestResult["status"] = r.status === "compile-error" ? "did-not-compile" : "not-run";
   const tests = ctx.grading.tests.map((t): TestResult =>
-    keep?.find((k) => k.name === t.name) ?? { name: t.name, title: t.title, block: t.block, points: t.points, score: 0, passed: false, lines: [`not run: ${reason}`], diagnoses: [] },
+    keep?.find((k) => k.name === t.name) ?? {
+      name: t.name, title: t.title, block: t.block, points: t.points, score: 0, passed: false, lines: [short[r.status]], diagnoses: [], status, standIns: [],
+    },
   );
   const blocks = scoreBlocks(ctx.source.manifest, tests, [], integrity?.blocks ?? [], [], ctx.policy);
   const integ = integrity ? { checked: true, findings: integrity.findings, deductions: integrity.deductions, warnings: integrity.warnings } : r.integrity;
@@ -135,10 +151,14 @@ async function gradeProject(
   lap: (stage: string) => void,
 ): Promise<GradeReport> {
   const { manifest } = ctx.source;
-  const notes: string[] = [];
+  const notes: string[] = [...student.flags];
   if (student.assignment && student.assignment !== ctx.id) notes.push(`submission.json says this is ${student.assignment}; it was graded as ${ctx.id}`);
+  if (student.datasets.length) {
+    notes.push(`the notebooks ran on ${student.datasets.join(", ")} (submission.json); hidden tests and saved models are graded on the course's own seeded synthetic data`);
+  }
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
-  const integrity = checkIntegrity(root, manifest, ctx.policy);
+  const tooDeep = setAsideDeepBlocks(root, manifest.modules.map((m) => m.path));
+  const integrity = checkIntegrityBounded(root, manifest, ctx.policy);
   lap("checks");
   if (noProject) {
     return withAllTestsFailed(ctx, { ...r, notes, status: "missing-files", statusReason: `no ${manifest.modules.map((m) => m.path).join(", ")} in the zip (zip the project with npm run submit)` }, integrity);
@@ -160,7 +180,12 @@ async function gradeProject(
       notes.push(`${mod.path}: your changes outside the designated blocks were not used; the released code was graded with your blocks`);
     }
     staged.push({ path: mod.path, text: g.text });
-    findings.push(...staticChecks(g.text, mod.path, g.blockLines, manifest.blocks));
+    try {
+      findings.push(...staticChecks(g.text, mod.path, g.blockLines, manifest.blocks));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      notes.push(`${mod.path}: the static checks could not parse this file (${e.message}); none were applied`);
+    }
   }
   const fileTests = ctx.grading.tests.filter((t) => t.kind === "file");
   const tctx = (name: string) => ({ seed: testSeed(env.secret, student.id, name), graderSeed: graderSeed(env.secret, `${ctx.id}:holdout`), submissionDir: root });
@@ -171,15 +196,22 @@ async function gradeProject(
   }
 
   lap("static");
-  const build = await buildJob({ repoRoot: env.repoRoot, workDir: path.join(work, "build"), modules: staged, grading: ctx.grading });
+  const variants = ctx.policy.referenceStandIns ? referenceVariants(env.repoRoot, ctx, staged) : [];
+  const build = await buildJob({ repoRoot: env.repoRoot, workDir: path.join(work, "build"), modules: staged, grading: ctx.grading, variants });
   lap("compile");
   if (!build.ok) {
     const rr = { ...r, notes, status: "compile-error" as SubmissionStatus, statusReason: "the code does not compile, so no test could run", compileError: build.error };
     return withAllTestsFailed(ctx, rr, integrity, keepFileTests());
   }
 
+  // Every probe test runs on the student's own build; where a variant exists for its block, also with the
+  // references standing in for the other blocks (key "<test>@ref"). The better result counts.
   const probeTests = ctx.grading.tests.filter((t) => t.kind === "probe");
-  const planned = probeTests.map((t) => ({ name: t.name, seed: testSeed(env.secret, student.id, t.name), budgetMs: t.kind === "probe" ? t.budgetMs : 0 }));
+  const hasVariant = new Set(variants.map((v) => v.id));
+  const planned: PlannedTest[] = probeTests.flatMap((t) => {
+    const one = { probe: t.name, seed: testSeed(env.secret, student.id, t.name), budgetMs: t.kind === "probe" ? t.budgetMs : 0 };
+    return [{ ...one, name: t.name, variant: "own" }, ...(hasVariant.has(t.block) ? [{ ...one, name: `${t.name}${REF_SUFFIX}`, variant: t.block }] : [])];
+  });
   const { outcomes, log } = await runTests(
     {
       jobDir: build.jobDir, assignment: ctx.id, randomSeed: testSeed(env.secret, student.id, "math-random"), sandbox: env.sandbox,
@@ -189,10 +221,21 @@ async function gradeProject(
   );
   lap("run");
   if (log.runs.length > 1) notes.push(`the test process was stopped (${log.runs[0].fault ?? log.runs[0].status}); the tests that had not run yet were run again one by one`);
-  const results = ctx.grading.tests.map((t) => gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), "not run (no result from the test process)"));
+  const notRun = "not run (no result from the test process)";
+  const results = ctx.grading.tests.map((t) => {
+    const own = gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), notRun);
+    const refOutcome = outcomes.get(`${t.name}${REF_SUFFIX}`);
+    if (!refOutcome) return own;
+    const standIns = refOutcome.kind === "fault" ? [] : refOutcome.standIns.filter((b) => b !== t.block);
+    const ref = gradeTest(t, refOutcome, tctx(t.name), notRun, standIns);
+    // The stand-in result is the block's own verdict; the student's full build counts only when it did better
+    // (a block that shares variables with the student's other blocks under names the reference does not use).
+    return own.score > ref.score ? own : ref;
+  });
   noteDependencies(ctx.grading.tests, results, outcomes);
   lap("grade");
-  const blocks: BlockResult[] = scoreBlocks(manifest, results, findings, integrity.blocks, build.disabled as DisabledBlock[], ctx.policy);
+  const disabled = [...tooDeep, ...build.disabled.filter((d) => !tooDeep.some((t) => t.blockId === d.blockId))];
+  const blocks: BlockResult[] = scoreBlocks(manifest, results, findings, integrity.blocks, disabled, ctx.policy);
   const disabledNote = build.disabled.length
     ? [`block${build.disabled.length > 1 ? "s" : ""} ${build.disabled.map((d) => `"${d.blockId}"`).join(", ")} did not compile and ${build.disabled.length > 1 ? "were" : "was"} set aside; the other blocks were graded`]
     : [];
@@ -200,4 +243,86 @@ async function gradeProject(
     ...r, notes: [...notes, ...disabledNote], tests: results, blocks, testStats: log.stats,
     integrity: { checked: true, findings: integrity.findings, deductions: integrity.deductions, warnings: integrity.warnings },
   }, ctx);
+}
+
+/** Plan key of a test's run with the references standing in. */
+const REF_SUFFIX = "@ref";
+
+const solutionCache = new Map<string, Map<string, string[]>>();
+function referenceBodiesOf(repoRoot: string, solutionPath: string): Map<string, string[]> {
+  const file = path.join(repoRoot, solutionPath);
+  let bodies = solutionCache.get(file);
+  if (!bodies) {
+    bodies = solutionBodies(fs.readFileSync(file, "utf8"));
+    solutionCache.set(file, bodies);
+  }
+  return bodies;
+}
+
+/**
+ * One bug costs once: for every block with probe tests, a build where each *other* block whose body differs
+ * from the reference gets the reference body (marked, so the runner reports which ones ran). No variant when
+ * nothing would change (every other block already is the reference, e.g. a fully correct copy of it).
+ */
+function referenceVariants(repoRoot: string, ctx: AssignmentContext, staged: StagedModule[]): ModuleVariant[] {
+  const refs = new Map<string, Map<string, string[]>>();
+  const differs = new Map<string, Set<string>>();
+  for (const m of staged) {
+    const cfg = ctx.source.config.modules.find((c) => c.student === m.path);
+    if (!cfg) continue;
+    const all = referenceBodiesOf(repoRoot, cfg.solution);
+    const parsed = parseBlocks(m.text);
+    const mine = new Set(parsed.blocks.filter((b) => all.has(b.id) && !sameBody(blockBody(parsed, b), all.get(b.id)!)).map((b) => b.id));
+    refs.set(m.path, new Map([...all].filter(([id]) => mine.has(id))));
+    differs.set(m.path, mine);
+  }
+  const tested = [...new Set(ctx.grading.tests.filter((t) => t.kind === "probe").map((t) => t.block))];
+  const mark = (id: string) => `${STAND_IN_MARK}(${JSON.stringify(id)});`;
+  const out: ModuleVariant[] = [];
+  for (const block of tested) {
+    const others = [...differs.values()].some((set) => [...set].some((id) => id !== block));
+    if (!others) continue;
+    out.push({ id: block, modules: staged.map((m) => (refs.has(m.path) ? { path: m.path, text: withReferenceBodies(m.text, refs.get(m.path)!, block, mark) } : m)) });
+  }
+  return out;
+}
+
+/**
+ * Blocks nested deeper than MAX_NESTING are set aside in the extracted copy before any recursive parser reads
+ * the file (a stack overflow in the grader must not decide a grade): their body becomes a line that throws,
+ * like a block that does not compile, and the result says why. Final: grading it again gives the same.
+ */
+function setAsideDeepBlocks(root: string, modules: string[]): DisabledBlock[] {
+  const out: DisabledBlock[] = [];
+  for (const rel of modules) {
+    const file = path.join(root, rel);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const parsed = parseBlocks(text);
+    let changed = text;
+    for (const b of parsed.blocks) {
+      const depth = maxNesting(blockBody(parsed, b).join("\n"));
+      if (depth <= MAX_NESTING) continue;
+      changed = disableBlock(changed, b.id, `${COMPILE_ERROR_PREFIX}${b.id}`);
+      out.push({ module: rel, blockId: b.id, error: `block "${b.id}" nests brackets ${depth} levels deep; the grader reads at most ${MAX_NESTING} levels, so the block was set aside` });
+    }
+    if (changed !== text) fs.writeFileSync(file, changed);
+  }
+  return out;
+}
+
+/** The integrity checks, with a file too deeply nested to parse (outside the blocks) as a finding, not a crash. */
+function checkIntegrityBounded(root: string, manifest: AssignmentContext["source"]["manifest"], policy: AssignmentContext["policy"]): IntegrityReport {
+  try {
+    return checkIntegrity(root, manifest, policy);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // Only frozen code is left to be that deep (blocks were set aside above): charged as a frozen-code change.
+    const findings = [{ category: "frozen-code" as const, item: "student module", message: `code outside the designated blocks was changed: it is nested too deeply to be read (${e.message})` }];
+    return { findings, deductions: deductionsFor(findings, policy), warnings: [], blocks: [] };
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * npm run demo: the tour a new instructor sees first, on the embedded default data.
+ * npm run demo: the tour a new instructor sees first, on the embedded default data (or what DLVR_DATASET names).
  *  1. trains the reference linear classifiers and the two-layer net and prints their accuracies;
  *  2. releases A3 and A4 (student stubs, manifests, bundles);
  *  3. builds a reference submission and a stub submission for A3 and grades both in the sandbox.
@@ -20,7 +20,7 @@ function seconds(t0: number): string {
   return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-/** Train the reference models on the default data; returns test accuracies by model name. */
+/** Train the reference models on loadDataset()'s data; returns test accuracies by model name. */
 function trainReferenceModels(): Record<string, number> {
   const raw = loadDataset();
   console.log(`data      ${raw.description}`);

@@ -35,6 +35,8 @@ interface Options {
   timeScale?: string;
   bench?: string;
   progress?: string;
+  idFrom?: string;
+  duplicates?: string;
   queue?: string;
   regrade?: boolean;
 }
@@ -55,6 +57,8 @@ const program = new Command()
   .option("--time-scale <x>", "multiply every test's time budget (slow machine: > 1)")
   .option("--bench <n>", "benchmark: grade N solution-based A3 submissions and report submissions/minute")
   .option("--progress <mode>", "progress display: auto, tty, lines, silent", "auto")
+  .option("--id-from <source>", "which id counts when the zip's name and submission.json disagree: submission.json or zip-name", "submission.json")
+  .option("--duplicates <policy>", "several zips for one student id: highest (the best one counts) or flag-only", "highest")
   .option("--queue <url>", "grade on workers taking jobs from this Redis (redis://host:port; see grader/queue/README.md)")
   .showHelpAfterError();
 
@@ -93,17 +97,20 @@ async function main(inputs: string[], o: Options): Promise<number> {
   const timeScale = o.timeScale === undefined ? undefined : Number(o.timeScale);
   if (timeScale !== undefined && !(timeScale > 0)) throw new Error(`--time-scale must be a positive number, got ${o.timeScale}`);
   const studentId = o.studentId ?? (o.metadata && fs.existsSync(o.metadata) ? idFromMetadata(o.metadata) : undefined);
+  if (!["submission.json", "zip-name"].includes(o.idFrom ?? "")) throw new Error(`--id-from must be submission.json or zip-name, got ${o.idFrom}`);
+  if (!["highest", "flag-only"].includes(o.duplicates ?? "")) throw new Error(`--duplicates must be highest or flag-only, got ${o.duplicates}`);
+  const identity = { idFrom: o.idFrom === "zip-name" ? "zip name" as const : "submission.json" as const, duplicates: o.duplicates as "highest" | "flag-only" };
   const submittedAt = o.metadata && fs.existsSync(o.metadata) ? timeFromMetadata(o.metadata) : undefined;
   const outDir = path.resolve(o.out);
   const summary = await gradeBatch({
     inputs, outDir, jobs, secret: o.seedSecret, force: o.force || o.regrade, assignment: o.assignment, studentId, repoRoot, submittedAt,
-    policy: timeScale === undefined ? undefined : { timeScale }, progressMode: (o.progress ?? "auto") as "auto",
+    policy: timeScale === undefined ? undefined : { timeScale }, progressMode: (o.progress ?? "auto") as "auto", identity,
     remote: o.queue ? queueGrading({ url: o.queue, force: o.force || o.regrade }) : undefined,
     regradeFrom: o.regrade ? readOutFolder(outDir) : undefined,
   });
   const secs = summary.durationMs / 1000;
   const where = o.queue ? `queue ${displayUrl(o.queue)}` : `sandbox ${summary.sandbox.level}`;
-  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (${where}); gradebook: ${summary.gradebook}`);
+  console.log(`graded ${summary.graded}, skipped ${summary.skipped} unchanged, in ${secs.toFixed(1)} s (${where}); gradebook: ${summary.gradebook} (${summary.rows} rows, the whole out folder)`);
   const c = summary.classOutputs;
   const pairs = c ? Object.values(c.similarity).reduce((a, s) => a + s.pairsAboveThreshold, 0) : 0;
   if (c) console.log(`report: ${c.report} (${pairs} similar pair${pairs === 1 ? "" : "s"}); Canvas: ${c.canvas}`);

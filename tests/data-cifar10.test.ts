@@ -110,8 +110,9 @@ describe("loadCifar10 errors say what is wrong and what to do", () => {
     expect(msg).toContain(dir);
     expect(msg).toContain("cifar-10-binary.tar.gz");
     expect(msg).toContain("https://www.cs.toronto.edu/~kriz/cifar.html");
+    expect(msg).toContain("DLVR_DATASET=cifar10:");
     expect(msg).toContain("CIFAR10_DIR");
-    expect(msg).toMatch(/source: "default"/);
+    expect(msg).toMatch(/source: "synthetic"/);
   });
 
   it("no directory at all (no option, no CIFAR10_DIR)", () => {
@@ -170,18 +171,77 @@ describe("loadCifar10 errors say what is wrong and what to do", () => {
   });
 });
 
+describe("a cut-down CIFAR-10 folder (data_batch_1: 8000 records, data_batch_2: 1000, test_batch: 1000)", () => {
+  const spec = (dir: string, query = "") => `cifar10:${dir}${query}`;
+  beforeEach(() => {
+    vi.stubEnv("CIFAR10_DIR", "");
+    writeBatch(tmp, "data_batch_1.bin", 1, 8000);
+    writeBatch(tmp, "data_batch_2.bin", 2, 1000);
+    writeBatch(tmp, "test_batch.bin", 9, 1000);
+  });
+  const messageOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error("expected an error");
+  };
+
+  it("loads with trainBatches and allowPartialBatches, given in code or through DLVR_DATASET", () => {
+    const inCode = loadCifar10({ dir: tmp, trainBatches: 2, allowPartialBatches: true });
+    expect([inCode.trainLabels.length, inCode.testLabels.length]).toEqual([9000, 1000]);
+    vi.stubEnv("DLVR_DATASET", spec(tmp, "?trainBatches=2&allowPartialBatches=1"));
+    const fromEnv = loadDataset();
+    expect(fromEnv.source).toBe("cifar10");
+    expect([fromEnv.trainLabels.length, fromEnv.testLabels.length]).toEqual([9000, 1000]);
+    expect(fromEnv.trainImages.subarray(8000 * 3072, 8001 * 3072)).toEqual(inCode.trainImages.subarray(8000 * 3072, 8001 * 3072));
+    expect(fromEnv.spec).toBe(spec(tmp, "?trainBatches=2&allowPartialBatches=1"));
+    expect(fromEnv.description).toMatch(/^dataset "cifar10:.*\?trainBatches=2&allowPartialBatches=1" \(from DLVR_DATASET\): CIFAR-10 from .*9000 train \(batches 1,2\) \+ 1000 test/);
+    vi.stubEnv("DLVR_DATASET", spec(tmp, "?trainBatches=1,2&allowPartialBatches=yes&numTrain=8500"));
+    expect(loadDataset().trainLabels.length).toBe(8500);
+  });
+
+  it("without trainBatches: the missing data_batch_3.bin error names trainBatches and the DLVR_DATASET form", () => {
+    vi.stubEnv("DLVR_DATASET", spec(tmp));
+    const msg = messageOf(() => loadDataset());
+    expect(msg).toContain(`missing file ${path.join(tmp, "data_batch_3.bin")}`);
+    expect(msg).toContain("{ trainBatches: 2 }");
+    expect(msg).toContain("DLVR_DATASET='cifar10:<folder>?trainBatches=2&allowPartialBatches=1'");
+  });
+
+  it("without allowPartialBatches: the size error names allowPartialBatches and the DLVR_DATASET form", () => {
+    vi.stubEnv("DLVR_DATASET", spec(tmp, "?trainBatches=2"));
+    const msg = messageOf(() => loadDataset());
+    expect(msg).toMatch(/data_batch_1\.bin has the wrong size: 24,584,000 bytes = 8000 records/);
+    expect(msg).toContain("{ allowPartialBatches: true }");
+    expect(msg).toContain("?trainBatches=2&allowPartialBatches=1");
+    // The missing-test-batch error does not suggest trainBatches.
+    fs.rmSync(path.join(tmp, "test_batch.bin"));
+    expect(messageOf(() => loadCifar10({ dir: tmp, trainBatches: 2, allowPartialBatches: true }))).not.toContain("trainBatches");
+  });
+});
+
 describe("loadDataset picks the source", () => {
   it("synthetic by default, CIFAR-10 when CIFAR10_DIR is set, unless source is forced", () => {
     vi.stubEnv("CIFAR10_DIR", "");
-    expect(chooseSource()).toBe("default");
-    expect(loadDataset({ numTrain: 20, numTest: 10 }).source).toBe("default");
+    vi.stubEnv("DLVR_DATASET", "");
+    expect(chooseSource()).toBe("synthetic");
+    expect(loadDataset({ numTrain: 20, numTest: 10 }).source).toBe("synthetic");
     writeSmallCifar(tmp);
     vi.stubEnv("CIFAR10_DIR", tmp);
     expect(chooseSource()).toBe("cifar10");
     const ds = loadDataset({ allowPartialBatches: true });
     expect(ds.source).toBe("cifar10");
     expect(ds.trainLabels.length).toBe(20);
-    expect(loadDataset({ source: "default", numTrain: 20, numTest: 10 }).source).toBe("default");
+    expect(ds.description).toMatch(/^dataset "cifar10:.*" \(from CIFAR10_DIR\): /);
+    expect(loadDataset({ source: "synthetic", numTrain: 20, numTest: 10 }).source).toBe("synthetic");
+    expect(loadDataset({ source: "default", numTrain: 20, numTest: 10 }).source).toBe("synthetic"); // the old name
+    // DLVR_DATASET wins over CIFAR10_DIR; an explicit source wins over both.
+    vi.stubEnv("DLVR_DATASET", "synthetic?numTrain=30&numTest=5");
+    expect(chooseSource()).toBe("synthetic");
+    expect(loadDataset().trainLabels.length).toBe(30);
+    expect(loadDataset({ source: "cifar10", allowPartialBatches: true }).trainLabels.length).toBe(20);
   });
 
   it("source cifar10 without data explains how to get it", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { featuresToImages, generateSynthetic, preprocess, type RawDataset } from "../lib/data";
+import { channelMean, featuresToImages, generateSynthetic, preprocess, type RawDataset } from "../lib/data";
 
 const raw: RawDataset = generateSynthetic({ seed: "prep", numTrain: 200, numTest: 30 });
 
@@ -69,6 +69,32 @@ describe("preprocess", () => {
     expect(Array.from(a.y_val.data)).toEqual(Array.from(b.y_val.data));
     expect(Array.from(a.X_val.data.subarray(0, 3072))).toEqual(Array.from(b.X_val.data.subarray(0, 3072)));
     expect(Array.from(a.X_train.data.subarray(0, 3072))).not.toEqual(Array.from(c.X_train.data.subarray(0, 3072)));
+  });
+
+  it("an explicit validation range: those images are X_val, the rest X_train (mean from X_train only)", () => {
+    const d = preprocess(raw, { validation: { start: 50, end: 80 } });
+    expect([d.X_train.shape, d.X_val.shape]).toEqual([[170, 3072], [30, 3072]]);
+    expect(Array.from(d.y_val.data)).toEqual(Array.from(raw.trainLabels.subarray(50, 80)));
+    expect(Array.from(d.y_train.data)).toEqual([...raw.trainLabels.subarray(0, 50), ...raw.trainLabels.subarray(80)]);
+    // Row 50 of X_train is training image 80; the subtracted mean is that of the 170 training images.
+    const rest = [...Array.from({ length: 50 }, (_, i) => i), ...Array.from({ length: 120 }, (_, i) => 80 + i)];
+    expect(d.mean).toEqual(channelMean(raw.trainImages, rest));
+    expect(d.X_train.data[50 * 3072 + 5]).toBeCloseTo(raw.trainImages[80 * 3072 + 5] / 255 - d.mean[0], 12);
+    // The last range is the same split as the matching ratio.
+    const byRatio = preprocess(raw, { validationRatio: 0.1 }), byRange = preprocess(raw, { validation: { start: 180, end: 200 } });
+    expect(Array.from(byRange.X_val.data)).toEqual(Array.from(byRatio.X_val.data));
+    // With a shuffle seed only the training rows are shuffled; validation stays the range.
+    const sh = preprocess(raw, { validation: { start: 50, end: 80 }, shuffleSeed: 1 });
+    expect(Array.from(sh.y_val.data)).toEqual(Array.from(d.y_val.data));
+    expect([...sh.y_train.data].sort()).toEqual([...d.y_train.data].sort());
+    expect(Array.from(sh.y_train.data)).not.toEqual(Array.from(d.y_train.data));
+  });
+
+  it("a bad validation range, or a range and a ratio together, are errors", () => {
+    expect(() => preprocess(raw, { validation: { start: 10, end: 10 } })).toThrow("preprocess: validation range must satisfy 0 <= start < end <= 200 (training images), got { start: 10, end: 10 }");
+    expect(() => preprocess(raw, { validation: { start: 150, end: 201 } })).toThrow(/0 <= start < end <= 200/);
+    expect(() => preprocess(raw, { validation: { start: 0, end: 200 } })).toThrow(/leaves no training images/);
+    expect(() => preprocess(raw, { validation: { start: 0, end: 20 }, validationRatio: 0.1 })).toThrow(/either validationRatio or a validation range/);
   });
 
   it("float32 dtype", () => {

@@ -10,7 +10,7 @@ function equalBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 describe("synthetic default dataset", () => {
   it("has CIFAR's layout: uint8 [N, 3, 32, 32], int32 labels 0..9, 10 named classes, balanced", () => {
     const ds = generateSynthetic({ numTrain: 300, numTest: 50 });
-    expect(ds.source).toBe("default");
+    expect(ds.source).toBe("synthetic");
     expect(ds.trainImages).toBeInstanceOf(Uint8Array);
     expect(ds.trainImages.length).toBe(300 * 3072);
     expect(ds.testImages.length).toBe(50 * 3072);
@@ -42,7 +42,7 @@ describe("synthetic default dataset", () => {
     // Train and test are different images.
     expect(equalBytes(a.trainImages.subarray(0, 3072), a.testImages.subarray(0, 3072))).toBe(false);
     // The default seed is fixed: loadDataset() twice gives the same data.
-    expect(equalBytes(loadDataset({ source: "default", numTrain: 30, numTest: 0 }).trainImages,
+    expect(equalBytes(loadDataset({ source: "synthetic", numTrain: 30, numTest: 0 }).trainImages,
       generateSynthetic({ numTrain: 30, numTest: 0 }).trainImages)).toBe(true);
   });
 

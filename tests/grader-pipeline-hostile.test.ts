@@ -69,6 +69,9 @@ describe("a batch with broken and hostile submissions", () => {
     expect(results("Not A Zip").extra_data).toMatchObject({ status: "rejected", student_id: "5002" });
     expect(results("Not A Zip").extra_data.status_reason).toMatch(/not-a-zip/);
     expect(feedback("Not A Zip")).toMatch(/rejected: the zip could not be read/);
+    // The reason is given once, not once per test.
+    expect(feedback("Not A Zip").split("not-a-zip").length - 1).toBe(1);
+    expect(feedback("Not A Zip")).toMatch(/FAIL \(not run\) .*\n  - not run: the zip was rejected \(the reason is at the top\)/);
   });
 
   it("a module that does not compile: status compile-error, the compiler's message in the feedback, no hidden test runs", () => {
@@ -84,16 +87,22 @@ describe("a batch with broken and hostile submissions", () => {
     expect(r.extra_data.blocks["linear-predict"]).toBe(0);
     expect(r.extra_data.blocks["softmax-vectorized"]).toBe(20);
     expect(blockTests("Block Typo", "linear-predict")[0].output).toBe('not run: block "linear-predict" does not compile (see the compile error)');
+    // testOneParamSet calls predictLinearClassifier: the reference stood in, so the typo costs linear-predict only.
+    expect(r.extra_data.blocks["test-one-param-set"]).toBe(5);
+    expect(blockTests("Block Typo", "test-one-param-set")[0].extra_data?.stand_ins).toContain("linear-predict");
     expect(feedback("Block Typo")).toMatch(/error: Unexpected ";"/);
   });
 
   it("an infinite loop in svmLossVectorized fails its tests with a timeout and costs nothing else", () => {
     const r = results("Loop Forever");
-    for (const t of [...blockTests("Loop Forever", "svm-vectorized-loss"), ...blockTests("Loop Forever", "svm-vectorized-grad")]) {
+    for (const t of blockTests("Loop Forever", "svm-vectorized-loss")) {
       expect(t.score).toBe(0);
       expect(t.output).toMatch(/^did not finish in time: time limit of [\d.]+ s reached \(infinite loop or too slow\)/);
+      expect(t.extra_data?.status).toBe("too-slow");
     }
-    expect(r.score).toBe(100 - 24);
+    // The gradient block is fine: its test ran with the reference loss block standing in (one bug costs once).
+    expect(r.extra_data.blocks["svm-vectorized-grad"]).toBe(12);
+    expect(r.score).toBe(100 - 12);
     expect(r.extra_data.blocks["softmax-vectorized"]).toBe(20);
   });
 

@@ -205,20 +205,41 @@ describe("bookkeeping", () => {
     expect(identifyStudent(null, "Kim_Lee-99-A4-O1.zip", "ab".repeat(32))).toMatchObject({ id: "99", name: "Kim Lee", assignment: "A4", idSource: "file name" });
     expect(identifyStudent(null, "whatever.zip", "ab".repeat(32))).toMatchObject({ id: `zip${"ab".repeat(8)}`, idSource: "zip hash" });
     expect(outputKey("/x/Jane Doe's (final).zip")).toBe("Jane_Doe_s_final_");
+    const mismatch = tmpDir("grader-id-mismatch-");
+    fs.writeFileSync(path.join(mismatch, "submission.json"), JSON.stringify({ assignment: "A3", name: "Mallory", id: "1001", option: 2 }));
+    expect(identifyStudent(mismatch, "Mallory-6666-A3-O2.zip", "ab".repeat(32)).flags[0]).toMatch(/zip's name says student 6666, submission.json says 1001; graded as 1001/);
+    expect(identifyStudent(mismatch, "Mallory-6666-A3-O2.zip", "ab".repeat(32), undefined, "zip name")).toMatchObject({ id: "6666" });
+  });
+
+  it("the datasets submission.json names (other than the default synthetic one) are kept for a note", () => {
+    const dir = tmpDir("grader-ds-");
+    const write = (datasets: unknown) => fs.writeFileSync(path.join(dir, "submission.json"), JSON.stringify({ id: "1", datasets }));
+    write({ "notebooks/a.ipynb": ["fashion-mnist", "synthetic"], "notebooks/b.ipynb": ["fashion-mnist", "cifar10:/d?trainBatches=2"] });
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual(["fashion-mnist", "cifar10:/d?trainBatches=2"]);
+    write({ "notebooks/a.ipynb": ["synthetic?numTrain=100"] });
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual([]);
+    write(["not", "an", "object"]);
+    expect(identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets).toEqual([]);
+    write({ "a.ipynb": ["<script>x</script>".repeat(10), 5] }); // untrusted: cleaned and capped, non-strings dropped
+    const [cleaned, ...rest] = identifyStudent(dir, "x.zip", "ab".repeat(32)).datasets;
+    expect(rest).toEqual([]);
+    expect(cleaned).toMatch(/^scriptx\/script[^<>]*$/);
+    expect(cleaned.length).toBe(80);
   });
 
   it("gradebook.csv has one row per submission, points per block, escaped text", () => {
     const row = (key: string, blocks: Record<string, number>, reason: string | null): ResultsExtra => ({
       format: "dlvr-grader/1", assignment: "A3", key, zip_name: `${key}.zip`, zip_sha256: "f".repeat(64), fingerprint: "x", student_id: key, student_name: "A, B",
-      option: 1, status: reason ? "rejected" : "graded", status_reason: reason, max_score: 10, blocks, deductions: 1,
+      option: 1, status: reason ? "rejected" : "graded", status_reason: reason, score: reason ? 0 : 9, max_score: 10, blocks, deductions: 1,
+      identity_flags: [], verdicts: reason ? { "not-run": 2 } : { passed: 2 },
     });
     const late = { submittedAt: "2026-03-16T00:00:00.000Z", source: "lms" as const, deadline: "2026-03-14T23:59:00.000Z", minutesLate: 1441, daysLate: 2, percent: 20, points: 2 };
-    const csv = gradebookCsv([row("b", { x: 4, y: 6 }, null), row("a", {}, 'bad "zip"'), { ...row("c", { x: 4, y: 6 }, null), late }]);
+    const csv = gradebookCsv([row("b", { x: 4, y: 6 }, null), row("a", {}, 'bad "zip"'), { ...row("c", { x: 4, y: 6 }, null), score: 7, late }]);
     expect(csv.split("\n")).toEqual([
-      "submission,student_id,name,assignment,option,status,score,max_score,x,y,deductions,late_days,late_penalty,zip_sha256,reason",
-      `a,a,"A, B",A3,1,rejected,0,10,,,1,,,${"f".repeat(64)},"bad ""zip"""`,
-      `b,b,"A, B",A3,1,graded,9,10,4,6,1,,,${"f".repeat(64)},`,
-      `c,c,"A, B",A3,1,graded,7,10,4,6,1,2,2,${"f".repeat(64)},`,
+      "submission,student_id,name,assignment,option,status,score,max_score,x,y,deductions,late_days,late_penalty,tests,counts,flags,zip_sha256,reason",
+      `a,a,"A, B",A3,1,rejected,0,10,,,1,,,not-run 2,yes,,${"f".repeat(64)},"bad ""zip"""`,
+      `b,b,"A, B",A3,1,graded,9,10,4,6,1,,,passed 2,yes,,${"f".repeat(64)},`,
+      `c,c,"A, B",A3,1,graded,7,10,4,6,1,2,2,passed 2,yes,,${"f".repeat(64)},`,
       "",
     ]);
   });

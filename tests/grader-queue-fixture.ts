@@ -94,13 +94,17 @@ export function queueProbe(url: string): { active: () => Promise<{ key: string; 
 }
 
 /** Every file of an out folder (relative path -> bytes). */
+/** Files that hold measured times (stage and per-test timings), not answers: they differ between any two runs. */
+const TIMING_FILES = new Set(["run-stats.json", "report.html"]);
+
+/** Every file of an out folder but the timing files, by path relative to it. */
 export function outFiles(dir: string): Map<string, Buffer> {
   const m = new Map<string, Buffer>();
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else m.set(path.relative(dir, p), fs.readFileSync(p));
+      else if (!TIMING_FILES.has(e.name)) m.set(path.relative(dir, p), fs.readFileSync(p));
     }
   };
   walk(dir);

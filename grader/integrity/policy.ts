@@ -48,6 +48,12 @@ export interface GradingPolicy {
   memoryBytes: number;
   /** Gradescope visibility of the tests and of the top-level output. */
   visibility: Visibility;
+  /**
+   * One bug costs once: each block's tests also run with the reference bodies standing in for the other blocks
+   * (the better of the two results counts). The reference code is then inside the job, where the student's code
+   * runs and could read it; an instructor who cannot accept that turns this off.
+   */
+  referenceStandIns: boolean;
 }
 
 export const DEFAULT_POLICY: GradingPolicy = {
@@ -73,6 +79,7 @@ export const DEFAULT_POLICY: GradingPolicy = {
   runCapMs: 20_000,
   memoryBytes: 2 * 1024 * 1024 * 1024,
   visibility: "visible",
+  referenceStandIns: true,
 };
 
 export interface PolicyOverrides extends Partial<Omit<GradingPolicy, "deductions">> {

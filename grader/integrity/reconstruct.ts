@@ -44,3 +44,37 @@ export function disableBlock(text: string, blockId: string, message: string): st
   const lines = [...parsed.lines.slice(0, b.begin + 1), `${indent}throw new Error(${JSON.stringify(message)});`, ...parsed.lines.slice(b.end)];
   return `${lines.join("\n")}\n`;
 }
+
+const SOLUTION_LINE = /^\s*\/\/ (BEGIN SOLUTION|END SOLUTION)\s*$|^\s*\/\/ STUB:/;
+
+/** The reference code of every block of a solutions/ file: its body without the solution markers and stub lines. */
+export function solutionBodies(solutionText: string): Map<string, string[]> {
+  const parsed = parseBlocks(solutionText);
+  return new Map(parsed.blocks.map((b) => [b.id, blockBody(parsed, b).filter((l) => !SOLUTION_LINE.test(l))]));
+}
+
+/**
+ * The graded module with the reference body in every block but `keep` (one bug costs once: a block's tests run
+ * with the reference standing in for the others). `mark(id)` is a statement put first in each reference body
+ * (the runner records which references actually ran). Blocks without a reference body keep the student's.
+ */
+export function withReferenceBodies(text: string, bodies: Map<string, string[]>, keep: string | null, mark: (id: string) => string): string {
+  const parsed = parseBlocks(text);
+  const out: string[] = [];
+  let at = 0;
+  for (const b of parsed.blocks) {
+    out.push(...parsed.lines.slice(at, b.begin + 1));
+    const ref = bodies.get(b.id);
+    if (b.id === keep || !ref) out.push(...blockBody(parsed, b));
+    else out.push(`${/^\s*/.exec(parsed.lines[b.begin])?.[0] ?? ""}${mark(b.id)}`, ...ref);
+    at = b.end;
+  }
+  out.push(...parsed.lines.slice(at));
+  return out.join("\n");
+}
+
+/** Same block bodies, ignoring blank lines, comments on their own line and trailing whitespace. */
+export function sameBody(a: string[], b: string[]): boolean {
+  const norm = (ls: string[]) => ls.map((l) => l.trimEnd()).filter((l) => l.trim() !== "" && !/^\s*\/\//.test(l)).join("\n");
+  return norm(a) === norm(b);
+}

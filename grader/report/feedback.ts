@@ -3,11 +3,25 @@
  * relative errors, mismatch positions, recognised mistakes), static-check findings; then the submission checks
  * with their deductions. It never contains hidden inputs or expected values.
  */
-import { fmt } from "../score/compare";
-import type { BlockResult, GradeReport, TestResult } from "./report-types";
+import { quoteStudentText, round2 } from "../score/score";
+import { TEST_STATUS_TEXT, type BlockResult, type GradeReport, type TestResult } from "./report-types";
 import { lateText } from "../score/late-policy";
 
-const pts = (x: number) => fmt(x);
+/** Points as everywhere else (results.json, gradebook.csv): rounded to 2 decimals, no trailing zeros. */
+const pts = (x: number) => String(round2(x));
+
+/** A fenced block that the text inside cannot close (the fence is longer than any backtick run in it). */
+function fenced(text: string, info = ""): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${info}`, text, fence];
+}
+
+/** Markdown-escaped student text for headings and table cells (name, zip name). */
+/** One line (grader messages can carry student text, e.g. an import specifier with a newline in it). */
+const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, " ");
+
+const escapeMd = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 
 const STATUS_TEXT: Record<GradeReport["status"], string> = {
   graded: "graded",
@@ -32,14 +46,14 @@ function blockSummary(b: BlockResult, tests: TestResult[]): string {
 
 /** The head of the feedback: score, status, block table, submission checks. Also Gradescope's top-level output. */
 export function feedbackSummary(r: GradeReport): string {
-  const who = r.student.name ? `${r.student.name} (${r.student.id})` : r.student.id;
+  const who = r.student.name ? `${escapeMd(r.student.name)} (${r.student.id})` : r.student.id;
   const out: string[] = [];
   out.push(`# ${r.assignment} feedback: ${who}`, "");
   out.push(`**Score: ${pts(r.score)} / ${pts(r.maxScore)}** (${STATUS_TEXT[r.status]})`, "");
-  out.push(`Submission: \`${r.zipName}\` (sha256 ${r.zipSha256.slice(0, 12)})`, "");
+  out.push(`Submission: ${quoteStudentText(r.zipName, 200)} (sha256 ${r.zipSha256.slice(0, 12)})`, "");
   if (r.late) out.push(`Late policy: ${lateText(r.late)}`, "");
-  if (r.statusReason) out.push(`> ${r.statusReason}`, "");
-  if (r.compileError) out.push("Compile error:", "", "```", r.compileError, "```", "");
+  if (r.statusReason) out.push("Reason:", "", ...fenced(r.statusReason), "");
+  if (r.compileError) out.push("Compile error:", "", ...fenced(r.compileError), "");
   if (r.blocks.length) {
     out.push("| Block | Points | Result |", "|---|---|---|");
     for (const b of r.blocks) out.push(`| \`${b.id}\` | ${pts(b.score)} / ${pts(b.points)} | ${blockSummary(b, r.tests)} |`);
@@ -53,23 +67,26 @@ export function feedbackSummary(r: GradeReport): string {
     for (const d of r.integrity.deductions) {
       out.push(`- **${d.title}** (${d.count}x${d.points > 0 ? `, -${pts(d.points)} points` : ", no deduction"})`);
       for (const f of r.integrity.findings.filter((x) => x.category === d.category)) {
-        out.push(`  - ${f.item}: ${f.message}`);
-        if (f.detail) out.push("", "    ```diff", ...f.detail.split("\n").map((l) => `    ${l}`), "    ```", "");
+        out.push(`  - ${oneLine(f.item)}: ${oneLine(f.message)}`);
+        if (f.detail) out.push("", ...fenced(f.detail, "diff").join("\n").split("\n").map((l) => `    ${l}`), "");
       }
     }
     if (ded > 0) out.push("", `Deductions: -${pts(ded)} points.`);
     out.push("");
   }
-  for (const w of r.integrity.warnings) out.push(`- warning: ${w.item}: ${w.message}`);
+  for (const w of r.integrity.warnings) out.push(`- warning: ${oneLine(w.item)}: ${oneLine(w.message)}`);
   if (r.integrity.warnings.length) out.push("");
   if (r.notes.length) {
-    out.push("## Notes", "", ...r.notes.map((n) => `- ${n}`), "");
+    out.push("## Notes", "", ...r.notes.map((n) => `- ${oneLine(n)}`), "");
   }
   return out.join("\n");
 }
 
 export function testOutputLines(t: TestResult): string[] {
-  return [...t.lines, ...t.diagnoses.map((d) => `Likely mistake: ${d}`)];
+  const standIn = t.standIns.length
+    ? [`(graded with the reference implementation standing in for block${t.standIns.length > 1 ? "s" : ""} ${t.standIns.map((b) => `"${b}"`).join(", ")}, so only block "${t.block}" is charged)`]
+    : [];
+  return [...t.lines, ...t.diagnoses.map((d) => `Likely mistake: ${d}`), ...standIn];
 }
 
 export function feedbackMarkdown(r: GradeReport): string {
@@ -77,10 +94,10 @@ export function feedbackMarkdown(r: GradeReport): string {
   if (r.blocks.length) out.push("## Tests by block", "");
   for (const b of r.blocks.filter((x) => x.points > 0 || r.tests.some((t) => t.block === x.id))) {
     out.push(`### \`${b.id}\` (${b.file}): ${pts(b.score)} / ${pts(b.points)}`, "");
-    if (b.compileError) out.push("This block does not compile, so it was set aside (its tests were not run):", "", "```", b.compileError, "```", "");
+    if (b.compileError) out.push("This block does not compile, so it was set aside (its tests were not run):", "", ...fenced(b.compileError), "");
     for (const t of r.tests.filter((x) => x.block === b.id)) {
-      out.push(`- ${t.passed ? "PASS" : "FAIL"} **${t.title}**: ${pts(t.score)} / ${pts(t.points)}`);
-      for (const l of testOutputLines(t)) out.push(`  - ${l}`);
+      out.push(`- ${t.passed ? "PASS" : `FAIL (${TEST_STATUS_TEXT[t.status]})`} **${t.title}**: ${pts(t.score)} / ${pts(t.points)}`);
+      for (const l of testOutputLines(t)) out.push(`  - ${oneLine(l)}`);
     }
     for (const f of b.staticFindings) out.push(`- STATIC line ${f.line}: ${f.message}`);
     if (b.penalty > 0) out.push(`- Static-check penalty: -${pts(b.penalty)} points`);

@@ -1,23 +1,37 @@
-/** out/gradebook.csv: one row per submission (from each results.json's extra_data), points per block. */
+/**
+ * out/gradebook.csv: one row per graded submission in the out folder (from each results.json's extra_data),
+ * points per block, how the tests ended, identity flags and whether the row counts (report/identity.ts).
+ * Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) get a leading `'`.
+ */
 import type { ResultsExtra } from "./gradescope-results";
+import type { IdentityReport } from "./identity";
 
-function cell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  if (typeof v === "string" && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function gradebookCsv(rows: ResultsExtra[]): string {
+const verdictText = (v: Record<string, number> | undefined) => Object.entries(v ?? {}).map(([k, n]) => `${k} ${n}`).join("; ");
+
+export function gradebookCsv(rows: ResultsExtra[], identity?: IdentityReport): string {
   const blockIds: string[] = [];
   for (const r of rows) for (const id of Object.keys(r.blocks)) if (!blockIds.includes(id)) blockIds.push(id);
-  const head = ["submission", "student_id", "name", "assignment", "option", "status", "score", "max_score", ...blockIds, "deductions", "late_days", "late_penalty", "zip_sha256", "reason"];
+  const head = [
+    "submission", "student_id", "name", "assignment", "option", "status", "score", "max_score", ...blockIds, "deductions", "late_days", "late_penalty", "tests",
+    "counts", "flags", "zip_sha256", "reason",
+  ];
   const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const lines = [head.map(cell).join(",")];
+  const lines = [head.map(csvCell).join(",")];
   for (const r of sorted) {
-    const score = r.blocks ? Object.values(r.blocks).reduce((a, b) => a + b, 0) - r.deductions - (r.late?.points ?? 0) : 0;
+    const flags = identity?.flags.get(r.key) ?? r.identity_flags ?? [];
     lines.push([
-      r.key, r.student_id, r.student_name, r.assignment, r.option, r.status, Math.max(0, Math.round(score * 100) / 100), r.max_score,
-      ...blockIds.map((id) => (id in r.blocks ? r.blocks[id] : "")), r.deductions, r.late?.daysLate ?? "", r.late?.points ?? "", r.zip_sha256, r.status_reason,
-    ].map(cell).join(","));
+      r.key, r.student_id, r.student_name, r.assignment, r.option, r.status, r.score, r.max_score,
+      ...blockIds.map((id) => (id in r.blocks ? r.blocks[id] : "")), r.deductions, r.late?.daysLate ?? "", r.late?.points ?? "", verdictText(r.verdicts),
+      identity?.counts.get(r.key) === false ? "no" : "yes", flags.join(" | "), r.zip_sha256, r.status_reason,
+    ].map(csvCell).join(","));
   }
   return `${lines.join("\n")}\n`;
 }

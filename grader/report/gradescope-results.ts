@@ -7,8 +7,15 @@
  */
 import type { Visibility } from "../integrity/policy";
 import { feedbackSummary, testOutputLines } from "./feedback";
-import type { GradeReport, SubmissionStatus } from "./report-types";
+import type { GradeReport, SubmissionStatus, TestResult, TestStatus } from "./report-types";
 import { lateText, type LateInfo } from "../score/late-policy";
+
+/** Tests per status, e.g. { passed: 20, wrong: 2, "too-slow": 1 } (keys in a fixed order). */
+export function verdictCounts(tests: TestResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of [...tests].sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0))) out[t.status] = (out[t.status] ?? 0) + 1;
+  return out;
+}
 
 export const RESULTS_FORMAT = "dlvr-grader/1";
 
@@ -21,6 +28,8 @@ export interface GradescopeTest {
   output: string;
   visibility: Visibility;
   tags: string[];
+  /** Ignored by Gradescope: how the test ended (report-types.ts TestStatus) and the references that stood in. */
+  extra_data?: { status: TestStatus; stand_ins: string[] };
 }
 
 export interface ResultsExtra {
@@ -35,7 +44,12 @@ export interface ResultsExtra {
   option: 1 | 2 | null;
   status: SubmissionStatus;
   status_reason: string | null;
+  score: number;
   max_score: number;
+  /** Identity problems found in this submission alone (id in the zip name vs submission.json). */
+  identity_flags: string[];
+  /** How many tests ended with each verdict (passed, wrong, too-slow, out-of-memory, crashed, did-not-compile, ...). */
+  verdicts: Record<string, number>;
   blocks: Record<string, number>;
   deductions: number;
   /** The late policy applied (absent in results written before it existed). */
@@ -62,6 +76,7 @@ export function toGradescope(r: GradeReport, visibility: Visibility): Gradescope
       tests.push({
         name: `${b.id}: ${t.title}`, number: `${bi + 1}.${ti + 1}`, score: t.score, max_score: t.points,
         status: t.passed ? "passed" : "failed", output: testOutputLines(t).join("\n"), visibility, tags: [b.id],
+        extra_data: { status: t.status, stand_ins: t.standIns },
       });
     });
     if (b.penalty > 0 || b.staticFindings.length > 0) {
@@ -97,7 +112,7 @@ export function toGradescope(r: GradeReport, visibility: Visibility): Gradescope
     extra_data: {
       format: RESULTS_FORMAT, assignment: r.assignment, key: r.key, zip_name: r.zipName, zip_sha256: r.zipSha256, fingerprint: r.fingerprint,
       student_id: r.student.id, student_name: r.student.name, option: r.student.option, status: r.status, status_reason: r.statusReason,
-      max_score: r.maxScore, blocks: Object.fromEntries(r.blocks.map((b) => [b.id, b.score])),
+      score: r.score, max_score: r.maxScore, identity_flags: r.student.flags, verdicts: verdictCounts(r.tests), blocks: Object.fromEntries(r.blocks.map((b) => [b.id, b.score])),
       deductions: r.integrity.deductions.reduce((a, d) => a + d.points, 0),
       late: r.late, submitted_at: r.submitted?.at ?? null,
     },

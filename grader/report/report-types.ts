@@ -18,6 +18,18 @@ export type SubmissionStatus =
   /** A bug in the grader; the instructor must look at it. */
   | "grader-error";
 
+/**
+ * How a test ended, in words a student understands: right, wrong (a value was checked and differs), too slow
+ * (time limit), out of memory, crashed (threw or stopped the process; with the message), did not compile,
+ * not implemented (still the TODO stub), not run (the submission could not be graded).
+ */
+export type TestStatus = "passed" | "wrong" | "too-slow" | "out-of-memory" | "crashed" | "did-not-compile" | "not-implemented" | "not-run";
+
+export const TEST_STATUS_TEXT: Record<TestStatus, string> = {
+  passed: "passed", wrong: "wrong", "too-slow": "too slow", "out-of-memory": "out of memory", crashed: "crashed",
+  "did-not-compile": "did not compile", "not-implemented": "not implemented", "not-run": "not run",
+};
+
 export interface TestResult {
   name: string;
   title: string;
@@ -29,6 +41,9 @@ export interface TestResult {
   lines: string[];
   /** Known mistakes recognised. */
   diagnoses: string[];
+  status: TestStatus;
+  /** Reference implementations that stood in for the other blocks this test calls (one bug costs once). */
+  standIns: string[];
 }
 
 export interface BlockResult {

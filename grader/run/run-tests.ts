@@ -14,16 +14,22 @@ import { PLAN_FILE, START_PREFIX, STATS_PREFIX, type Plan, type ProbeError, type
 import { runSandboxed, type RunResult, type SandboxInfo } from "./sandbox";
 import { MiB } from "./limits";
 import type { WireValue } from "./runner/wire";
+import { rebuildProbeError, rebuildWire } from "./wire-check";
 
 export interface PlannedTest {
+  /** Unique in the plan (the outcome's key). */
   name: string;
+  /** The hidden test whose probe runs. */
+  probe: string;
+  /** Build of the modules to call ("own" or a block id: runner-build.ts). */
+  variant: string;
   seed: string;
   budgetMs: number;
 }
 
 export type TestOutcome =
-  | { kind: "value"; value: WireValue }
-  | { kind: "error"; error: ProbeError }
+  | { kind: "value"; value: WireValue; standIns: string[] }
+  | { kind: "error"; error: ProbeError; standIns: string[] }
   /** The sandboxed process died while this test ran (status: timeout, memory, crashed, ...). */
   | { kind: "fault"; status: string; fault: string; budgetMs: number };
 
@@ -52,7 +58,7 @@ function writePlan(jobDir: string, plan: Plan): void {
 }
 
 async function runOnce(o: RunOptions, tests: PlannedTest[], timeoutMs: number): Promise<RunResult> {
-  writePlan(o.jobDir, { assignment: o.assignment, randomSeed: o.randomSeed, tests: tests.map(({ name, seed }) => ({ name, seed })) });
+  writePlan(o.jobDir, { assignment: o.assignment, randomSeed: o.randomSeed, tests: tests.map(({ name, probe, seed, variant }) => ({ name, probe, seed, variant })) });
   return runSandboxed({
     jobDir: o.jobDir, script: "bundle.js", args: [PLAN_FILE], timeoutMs, memoryBytes: o.memoryBytes,
     outputCapBytes: 4 * MiB, sandbox: o.sandbox, nodeArgs: ["--enable-source-maps"],
@@ -82,7 +88,11 @@ export async function runTests(o: RunOptions, tests: PlannedTest[]): Promise<{ o
         log.stats[t.name] = { ms: Math.round(st.ms), rssBytes: st.rssBytes };
       }
       const part = r.parts[t.name];
-      if (isOutcome(part)) outcomes.set(t.name, part.ok ? { kind: "value", value: part.value } : { kind: "error", error: part.error });
+      // Rebuilt and checked here, in the trusted process (wire-check.ts): nothing from the job is taken as is.
+      if (isOutcome(part)) {
+        const standIns = Array.isArray(part.standIns) ? part.standIns.filter((b): b is string => typeof b === "string" && /^[a-z0-9-]{1,60}$/.test(b)).slice(0, 32).sort() : [];
+        outcomes.set(t.name, part.ok ? { kind: "value", value: rebuildWire(part.value), standIns } : { kind: "error", error: rebuildProbeError(part.error), standIns });
+      }
       else if (r.parts[`${START_PREFIX}${t.name}`] !== undefined && capped && r.status === "timeout") {
         // The whole run hit its cap while this test ran: it gets a run (and a time limit) of its own.
         notStarted.push(t);

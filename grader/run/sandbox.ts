@@ -118,7 +118,7 @@ export interface RunResult {
   durationMs: number;
   /** The runner's final value (decoded), only when status is "ok"; otherwise null. */
   resultJson: unknown | null;
-  /** Values sent with reportPart() before the end (kept after a timeout or crash; empty if the channel was tampered with). */
+  /** Values sent with reportPart() before the end (kept after a timeout or crash; only the frames before any damage if the channel was tampered with). */
   parts: Record<string, unknown>;
   /** Why the job did not succeed, in one readable sentence (absent when status is "ok"). */
   fault?: string;
@@ -622,12 +622,15 @@ interface Decoded {
 
 function decodeChannel(text: string, nonce: string): Decoded {
   if (text.length === 0) return { final: undefined, parts: {} };
-  const tampered = (why: string): Decoded => ({ final: undefined, parts: {}, error: `the result channel was tampered with or damaged (${why}); result discarded` });
-  if (!text.endsWith("\n")) return tampered("incomplete last frame");
-  const lines = text.slice(0, -1).split("\n");
   const parts: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  // Frames before the first damaged one came from the channel (they carry the nonce, which student code never
+  // sees), so they are kept: sabotage in a late block cannot take back earlier tests' values.
+  const tampered = (why: string): Decoded => ({ final: undefined, parts, error: `the result channel was tampered with or damaged (${why}); result discarded` });
+  const complete = text.endsWith("\n");
+  const lines = (complete ? text.slice(0, -1) : text).split("\n");
   let final: unknown | undefined;
   for (const [i, line] of lines.entries()) {
+    if (!complete && i === lines.length - 1) return tampered("incomplete last frame");
     let frame: unknown;
     try {
       frame = decodeChannelValue(line);

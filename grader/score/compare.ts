@@ -48,6 +48,7 @@ export const valuesOf = (t: Tensor): number[] => Array.from(t.contiguous().data 
 
 /** max |a - e| / max(|a| + |e|), as lib/gradcheck's relError; NaN when either holds NaN or Infinity. */
 export function relErrorOf(a: readonly number[], e: readonly number[]): number {
+  if (a.length !== e.length) return NaN; // never "0 over zero elements"
   let top = 0;
   let bottom = 0;
   for (let i = 0; i < a.length; i++) {
@@ -134,6 +135,9 @@ export function checkTensor(label: string, v: unknown, expected: Tensor, tol: nu
     };
   }
   const e = valuesOf(expected);
+  if (data.length !== e.length) {
+    return { ok: false, nonFinite: false, got: null, relError: null, line: `${label} holds ${data.length} values, its shape ${shapeText(shape)} needs ${e.length}` };
+  }
   const bad = data.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0 && e.every(Number.isFinite)) {
     return {

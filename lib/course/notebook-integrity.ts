@@ -289,6 +289,28 @@ export function notebookBlockStates(entry: NotebookEntry, nb: Notebook): BlockSt
   return out;
 }
 
+/** An answer cell is unanswered while nothing but markup follows its last YOUR ANSWER ("**Your answer:** YOUR ANSWER"
+ * as released, or a "**YOUR ANSWER:**" label with nothing under it). */
+export function isUnanswered(source: string): boolean {
+  const at = source.lastIndexOf(ANSWER_MARKER);
+  return at >= 0 && source.slice(at + ANSWER_MARKER.length).replace(/[\s*:_>-]/g, "") === "";
+}
+
+/** Inline questions (answer cells) still unanswered: one warning each, with the cell id. */
+export function checkAnswers(entry: NotebookEntry, nb: Notebook): Issue[] {
+  const byId = new Map(nb.cells.map((c, j) => [c.id, { c, pos: j + 1 }]));
+  const issues: Issue[] = [];
+  const answers = entry.cells.filter((c) => c.role === "answer");
+  for (const e of answers) {
+    const hit = byId.get(e.id);
+    if (hit && isUnanswered(cellSource(hit.c))) {
+      issues.push({ level: "warn", item: `${entry.path}: cell ${hit.pos} "${e.id}"`, message: `inline question not answered: replace ${ANSWER_MARKER} with your answer (double-click the cell), then save` });
+    }
+  }
+  if (answers.length && !issues.length) issues.push({ level: "ok", item: entry.path, message: `${plural(answers.length, "inline question")} answered` });
+  return issues;
+}
+
 export interface ExecutionCheckOptions {
   /** mtime (ms) of the notebook file and the newest student module; a notebook saved before the last module edit is stale. */
   notebookMtimeMs?: number;

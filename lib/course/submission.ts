@@ -8,7 +8,7 @@ import { blockBody, blockState, frozenRegions, parseBlocks, type BlockState } fr
 import { unifiedDiff } from "./diff";
 import { checkImports, findBlockApiUses } from "./imports";
 import type { ModuleEntry, ReleaseManifest } from "./manifest";
-import { checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
+import { checkAnswers, checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
 import { zipBuffer, type ZipEntry } from "./package-zip";
 import type { Issue } from "./report";
 import { submissionFileName, type StudentInfo } from "./student-info";
@@ -121,11 +121,12 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
   const blocks: BlockReport[] = [];
   for (const mod of manifest.modules) issues.push(...checkModule(root, mod, manifest, blocks));
 
+  const loads = kernelLoads(root);
   const mtimes = manifest.modules
-    .map((m) => path.join(root, m.path))
-    .filter((f) => fs.existsSync(f))
-    .map((f) => ({ path: path.relative(root, f), mtimeMs: fs.statSync(f).mtimeMs }));
-  const newestModule = mtimes.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+    .map((m) => ({ rel: m.path, abs: path.join(root, m.path) }))
+    .filter((f) => fs.existsSync(f.abs))
+    .map((f) => ({ path: f.rel, mtimeMs: fs.statSync(f.abs).mtimeMs, sha256: sha256(fs.readFileSync(f.abs)) }));
+  mtimes.sort((a, b) => b.mtimeMs - a.mtimeMs);
 
   for (const entry of manifest.notebooks) {
     const file = path.join(root, entry.path);
@@ -141,7 +142,12 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
       continue;
     }
     issues.push(...checkNotebookStructure(entry, nb));
-    issues.push(...checkNotebookExecution(entry, nb, { notebookMtimeMs: fs.statSync(file).mtimeMs, newestModule }));
+    const notebookMtimeMs = fs.statSync(file).mtimeMs;
+    // A module newer than the notebook counts as an edit the notebook never ran unless the kernel loaded exactly
+    // this content before the notebook was saved (touched and reverted, or saved again unchanged).
+    const edited = mtimes.filter((m) => !(loads[m.path]?.sha256 === m.sha256 && loads[m.path].atMs <= notebookMtimeMs + 1000));
+    issues.push(...checkNotebookExecution(entry, nb, { notebookMtimeMs, newestModule: edited[0] }));
+    issues.push(...checkAnswers(entry, nb));
     blocks.push(...notebookBlockStates(entry, nb));
   }
 
@@ -169,6 +175,16 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
   return { issues, blocks };
 }
 
+/** Content hashes of the files the notebook kernel loaded (written by scripts/tslab-kernel-patches.cjs); {} if none. */
+export const KERNEL_LOADS_FILE = ".dlvr/kernel-loads.json";
+function kernelLoads(root: string): Record<string, { sha256: string; atMs: number }> {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, KERNEL_LOADS_FILE), "utf8"));
+  } catch {
+    return {};
+  }
+}
+
 export interface SubmissionFile {
   path: string;
   sha256: string;
@@ -189,6 +205,40 @@ export function submissionPaths(manifest: ReleaseManifest): string[] {
 }
 
 /**
+ * Every dataset named in `text` by the heading lib/data's loadDataset puts before its description,
+ * `dataset "<DLVR_DATASET value>" (<how it was chosen>): ` (datasetHeading in lib/data/dataset-spec.ts; parsed here
+ * so that lib/course needs nothing else from lib/). In order, without repeats.
+ */
+export function datasetsNamedIn(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/dataset ("(?:[^"\\]|\\.)*") \(/g)) {
+    const s = JSON.parse(m[1]) as string;
+    if (!found.includes(s)) found.push(s);
+  }
+  return found;
+}
+
+/**
+ * The datasets each notebook ran on, as its saved outputs name them (lib/data's `dataset "<DLVR_DATASET value>" (...)`
+ * heading, printed by the data cells), by notebook path; [] when no output names one. Recorded for the TA's
+ * information only: the grader always grades on its own seeded data.
+ */
+export function notebookDatasets(root: string, manifest: ReleaseManifest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { path: nbPath } of manifest.notebooks) {
+    let text = "";
+    try {
+      const nb = parseNotebook(fs.readFileSync(path.join(root, nbPath), "utf8"), nbPath);
+      for (const c of nb.cells) for (const o of c.outputs ?? []) if (o.output_type === "stream") text += [o.text ?? ""].flat().join("");
+    } catch {
+      // A missing or broken notebook is reported by validateSubmission; here it simply names no dataset.
+    }
+    out[nbPath] = datasetsNamedIn(text);
+  }
+  return out;
+}
+
+/**
  * Packs the submission; deterministic bytes for the same files, student info and `submittedAt` (the time the
  * submit command records for the grader's late policy; left out when not given).
  */
@@ -206,6 +256,7 @@ export async function packSubmission(
     releaseManifestSha256: sha256(manifestText),
     ...(opts.submittedAt ? { submittedAt: opts.submittedAt } : {}),
     files,
+    datasets: notebookDatasets(root, manifest),
   };
   entries.push({ path: "submission.json", data: Buffer.from(JSON.stringify(info, null, 2) + "\n") });
   const zip = await zipBuffer(entries);

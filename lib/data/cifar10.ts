@@ -27,6 +27,9 @@ export const CIFAR10_ENV = "CIFAR10_DIR";
 /** Where the data comes from (for messages). */
 export const CIFAR10_HOMEPAGE = "https://www.cs.toronto.edu/~kriz/cifar.html";
 
+/** The DLVR_DATASET form of the options for a cut-down folder, quoted in errors. */
+const PARTIAL_ENV_EXAMPLE = "DLVR_DATASET='cifar10:<folder>?trainBatches=2&allowPartialBatches=1'";
+
 /** How to get the data: appended to errors about a missing directory or files. */
 export function cifar10Instructions(): string {
   return [
@@ -34,9 +37,11 @@ export function cifar10Instructions(): string {
     `  1. Download the binary version, cifar-10-binary.tar.gz (about 162 MB), from ${CIFAR10_HOMEPAGE}`,
     "     (or run: npx tsx lib/data/cifar10-download.ts <directory>)",
     "  2. Unpack it: tar xzf cifar-10-binary.tar.gz   (creates cifar-10-batches-bin/)",
-    `  3. Point the course at it: export ${CIFAR10_ENV}=/absolute/path/to/cifar-10-batches-bin`,
+    "  3. Point the course at it: export DLVR_DATASET=cifar10:/absolute/path/to/cifar-10-batches-bin",
+    `     (or the older ${CIFAR10_ENV}=/absolute/path/to/cifar-10-batches-bin),`,
     '     or pass it in code: loadDataset({ source: "cifar10", dir: "/absolute/path/to/cifar-10-batches-bin" })',
-    'Without CIFAR-10 everything works on the built-in synthetic dataset: loadDataset({ source: "default" }).',
+    'Without CIFAR-10 everything works on the built-in synthetic dataset (DLVR_DATASET=synthetic, loadDataset({ source: "synthetic" }))',
+    "or on Fashion-MNIST from Debian (DLVR_DATASET=fashion-mnist).",
   ].join("\n");
 }
 
@@ -97,9 +102,13 @@ export function cifar10RecordCount(file: string, allowPartial = false): number {
     size = st.size;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      const fewer = path.basename(file).startsWith("data_batch_")
+        ? `If the folder holds fewer training batches on purpose, read only those: { trainBatches: 2 } (batches 1..2) or a list `
+          + `{ trainBatches: [1, 3] }, or through the environment ${PARTIAL_ENV_EXAMPLE}.\n`
+        : "";
       throw new Error(
         `CIFAR-10: missing file ${file}.\nThe directory must hold ${CIFAR10_TRAIN_FILES.join(", ")} and ${CIFAR10_TEST_FILE} `
-        + `from the *binary* version (not the Python or MATLAB one).\n${cifar10Instructions()}`,
+        + `from the *binary* version (not the Python or MATLAB one).\n${fewer}${cifar10Instructions()}`,
       );
     }
     throw e;
@@ -122,8 +131,9 @@ export function cifar10RecordCount(file: string, allowPartial = false): number {
       `CIFAR-10: ${name} has the wrong size: ${formatBytes(size)} bytes = ${records} records, expected ${formatBytes(CIFAR10_BATCH_BYTES)} bytes `
       + `(${CIFAR10_RECORDS_PER_BATCH} records of ${CIFAR10_RECORD_BYTES} bytes). `
       + (records < CIFAR10_RECORDS_PER_BATCH
-        ? "The file is truncated or cut down; re-download and unpack cifar-10-binary.tar.gz, or pass { allowPartialBatches: true } if you made smaller batch files on purpose."
-        : "It is not an original CIFAR-10 batch; pass { allowPartialBatches: true } to read it anyway."),
+        ? "The file is truncated or cut down; re-download and unpack cifar-10-binary.tar.gz, or, if you made smaller batch files on purpose, "
+          + `pass { allowPartialBatches: true } (environment: ${PARTIAL_ENV_EXAMPLE}).`
+        : `It is not an original CIFAR-10 batch; pass { allowPartialBatches: true } to read it anyway (environment: ${PARTIAL_ENV_EXAMPLE}).`),
     );
   }
   return records;
@@ -173,11 +183,14 @@ function readBatchInto(
 
 /**
  * Read batch files (in order) into one split, stopping after `maxRecords` records.
- * Sizes of all listed files are checked first, so a bad file is reported before any time is spent reading.
+ * All listed files are checked first (missing ones, then sizes), so a bad file is reported before any time is spent reading.
  */
 export function readCifar10Batches(
   files: readonly string[], maxRecords = Infinity, allowPartial = false,
 ): Cifar10Split {
+  // A missing file first: its error suggests trainBatches, the usual fix for a cut-down folder.
+  const missing = files.find((f) => !fs.existsSync(f));
+  if (missing !== undefined) cifar10RecordCount(missing, allowPartial);
   const counts = files.map((f) => cifar10RecordCount(f, allowPartial));
   const total = Math.min(counts.reduce((a, b) => a + b, 0), maxRecords);
   const images = new Uint8Array(total * 3072);

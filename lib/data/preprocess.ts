@@ -2,7 +2,8 @@
  * Turn a RawDataset into training-ready Tensors, like the reference course's preprocess_cifar10:
  * scale bytes to [0, 1], subtract the per-channel mean of the training images, flatten channel-major
  * (feature k = c*1024 + y*32 + x, 3072 features), optionally append a column of ones (bias trick -> 3073),
- * and carve a validation split off the end of the training images.
+ * and carve a validation split off the training images: the last `validationRatio` of them, or an explicit index
+ * range (`validation: { start, end }`, e.g. one CIFAR-10 batch).
  */
 import { Generator, tensor, type Tensor } from "../tensor";
 import type { RawDataset } from "./types";
@@ -11,6 +12,12 @@ import type { RawDataset } from "./types";
 export interface PreprocessOptions {
   /** Fraction of the training images held out for validation, taken from the end (like the reference). Default 0.1. */
   validationRatio?: number;
+  /**
+   * Instead of a ratio: hold out the training images with indices start <= i < end (in the loaded order, before any
+   * shuffle), e.g. `{ start: 40000, end: 50000 }` for CIFAR-10's data_batch_5. The rest, in order (or shuffled with
+   * shuffleSeed), is X_train. Cannot be combined with validationRatio.
+   */
+  validation?: ValidationRange;
   /** Append a constant 1 feature to every row (X gets 3073 columns) so W's last row acts as the bias. Default false. */
   biasTrick?: boolean;
   /** Flatten each image to one row of 3072 (default true); false keeps X as [N, 3, 32, 32]. */
@@ -28,13 +35,19 @@ export interface PreprocessOptions {
   shuffleSeed?: string | number;
 }
 
+/** An index range [start, end) of training images, for {@link PreprocessOptions.validation}. */
+export interface ValidationRange {
+  start: number;
+  end: number;
+}
+
 /** Train / validation / test tensors: X rows are examples, y holds int32 labels. */
 export interface DataSplits {
   /** [N_train, D] features; D = 3072 (3073 with the bias trick). */
   X_train: Tensor;
   /** [N_train] int32 labels. */
   y_train: Tensor;
-  /** [N_val, D]: the last validationRatio of the training images. */
+  /** [N_val, D]: the last validationRatio of the training images, or the `validation` range. */
   X_val: Tensor;
   /** [N_val] int32. */
   y_val: Tensor;
@@ -128,14 +141,38 @@ function shuffled(n: number, seed: string | number): Int32Array {
   return idx;
 }
 
+/** The last round(n * ratio) images (of the shuffled order, with a seed) are validation, the others training. */
+function splitByRatio(n: number, ratio: number, shuffleSeed: string | number | undefined): { trainIdx: Int32Array; valIdx: Int32Array } {
+  const order = shuffleSeed === undefined ? range(0, n) : shuffled(n, shuffleSeed);
+  const numTrain = n - Math.round(n * ratio);
+  return { trainIdx: order.subarray(0, numTrain), valIdx: order.subarray(numTrain) };
+}
+
+/** Images start..end-1 are validation; the others, in order or shuffled with the seed, training. */
+function splitByRange(n: number, v: ValidationRange, shuffleSeed: string | number | undefined): { trainIdx: Int32Array; valIdx: Int32Array } {
+  const { start, end } = v;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= n)) {
+    throw new RangeError(`preprocess: validation range must satisfy 0 <= start < end <= ${n} (training images), got { start: ${start}, end: ${end} }`);
+  }
+  if (end - start === n) throw new RangeError(`preprocess: validation range { start: ${start}, end: ${end} } leaves no training images`);
+  const rest = new Int32Array(n - (end - start));
+  for (let i = 0, k = 0; i < n; i++) if (i < start || i >= end) rest[k++] = i;
+  const trainIdx = shuffleSeed === undefined ? rest : shuffled(rest.length, shuffleSeed).map((j) => rest[j]);
+  return { trainIdx, valIdx: range(start, end) };
+}
+
 /**
  * Preprocess a RawDataset (default options: 10% validation, no bias trick, flattened, float64).
  *
- * With N training images and ratio r: X_train is the first N - round(N*r) images, X_val the rest; shapes
+ * With N training images and ratio r: X_train is the first N - round(N*r) images, X_val the rest (or, with
+ * `validation: { start, end }`, X_val is images start..end-1 and X_train the others); shapes
  * [N_train, 3072] / [N_val, 3072] / [N_test, 3072] (3073 with biasTrick, [n, 3, 32, 32] with flatten: false);
  * labels are int32 vectors. The subtracted per-channel mean is computed on X_train's images only.
  */
 export function preprocess(raw: RawDataset, options: PreprocessOptions = {}): PreprocessedData {
+  if (options.validation !== undefined && options.validationRatio !== undefined) {
+    throw new Error("preprocess: give either validationRatio or a validation range { start, end }, not both");
+  }
   const ratio = options.validationRatio ?? 0.1;
   if (!(ratio >= 0 && ratio < 1)) throw new RangeError(`preprocess: validationRatio must be in [0, 1), got ${ratio}`);
   const o = { biasTrick: options.biasTrick ?? false, flatten: options.flatten ?? true, dtype: options.dtype ?? "float64" } as const;
@@ -145,11 +182,10 @@ export function preprocess(raw: RawDataset, options: PreprocessOptions = {}): Pr
   if (raw.trainImages.length !== nAll * IMG) throw new RangeError(`preprocess: ${nAll} training labels but ${raw.trainImages.length} image bytes`);
   if (raw.testImages.length !== raw.testLabels.length * IMG) throw new RangeError(`preprocess: ${raw.testLabels.length} test labels but ${raw.testImages.length} image bytes`);
 
-  const order = options.shuffleSeed === undefined ? range(0, nAll) : shuffled(nAll, options.shuffleSeed);
-  const numVal = Math.round(nAll * ratio);
-  const numTrain = nAll - numVal;
-  const trainIdx = order.subarray(0, numTrain);
-  const valIdx = order.subarray(numTrain);
+  const { trainIdx, valIdx } = options.validation === undefined
+    ? splitByRatio(nAll, ratio, options.shuffleSeed)
+    : splitByRange(nAll, options.validation, options.shuffleSeed);
+  const numTrain = trainIdx.length;
   const testIdx = range(0, raw.testLabels.length);
   const mean = channelMean(raw.trainImages, trainIdx);
 

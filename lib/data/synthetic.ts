@@ -478,7 +478,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): RawDataset {
     trainLooks: train.looks,
     testLooks: test.looks,
     classNames: SYNTHETIC_CLASS_NAMES.slice(),
-    source: "default",
+    source: "synthetic",
     description: `synthetic shapes (seed ${JSON.stringify(seed)}): ${numTrain} train + ${numTest} test images, 10 classes, 3x32x32`,
   };
 }

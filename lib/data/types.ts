@@ -1,6 +1,6 @@
 /**
- * Shared dataset types. Both data sources (the embedded synthetic set and the CIFAR-10 binary loader)
- * return one `RawDataset`, so preprocessing, visualisation and notebooks never care where images came from.
+ * Shared dataset types. Every data source (the embedded synthetic set, Fashion-MNIST, the CIFAR-10 binary loader)
+ * returns one `RawDataset`, so preprocessing, visualisation and notebooks never care where images came from.
  */
 
 /** Image geometry shared by all sources: 3 channels of 32x32 pixels (CIFAR-10). */
@@ -10,8 +10,8 @@ export const IMAGE_WIDTH = 32;
 /** Bytes per image: 3 * 32 * 32 = 3072. */
 export const IMAGE_SIZE = IMAGE_CHANNELS * IMAGE_HEIGHT * IMAGE_WIDTH;
 
-/** Where a RawDataset came from. */
-export type DatasetSource = "default" | "cifar10";
+/** Where a RawDataset came from ("synthetic" is the embedded default dataset). */
+export type DatasetSource = "synthetic" | "fashion-mnist" | "cifar10";
 
 /**
  * Raw uint8 images and int32 labels, in CIFAR-10's binary layout.
@@ -30,15 +30,20 @@ export interface RawDataset {
   testLabels: Int32Array;
   /**
    * Synthetic data only: which look (mode) of its class each training image shows, index into
-   * `SYNTHETIC_CLASSES[label].modes`. Lets a notebook break accuracy down by look. Absent for CIFAR-10.
+   * `SYNTHETIC_CLASSES[label].modes`. Lets a notebook break accuracy down by look. Absent for the other sources.
    */
   trainLooks?: Uint8Array;
   /** Synthetic data only: look index of each test image (see `trainLooks`). */
   testLooks?: Uint8Array;
-  /** Class names, index = label (10 for both sources). */
+  /** Class names, index = label (10 for every source). */
   classNames: string[];
   /** Which source produced the data. */
   source: DatasetSource;
-  /** One line saying what this is (source, seed or directory, sizes); handy to print in notebooks. */
+  /**
+   * One line saying what this is (source, seed or directory, sizes); handy to print in notebooks. From
+   * `loadDataset` it starts with `dataset "<DLVR_DATASET value>" (<how it was chosen>): `.
+   */
   description: string;
+  /** The DLVR_DATASET value that loads this data again (set by `loadDataset`), e.g. "fashion-mnist?numTrain=10000". */
+  spec?: string;
 }

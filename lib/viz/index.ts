@@ -10,6 +10,7 @@
  * Display (display.ts) uses tslab inside a notebook kernel and prints a short note elsewhere.
  */
 export * from "./png";
+export { drawText, textWidth, textHeight, GLYPH_WIDTH, GLYPH_HEIGHT, type TextOptions } from "./font";
 export * from "./svg";
 export * from "./display";
 export * from "./progress";

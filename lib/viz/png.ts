@@ -3,9 +3,11 @@
  * per-class sample grids, linear-classifier weight templates and first-layer network weights.
  *
  * Pictures are `RgbImage`s (interleaved RGB bytes, row-major). Functions that show a labelled picture return a
- * `Picture`: the PNG bytes plus an HTML snippet that puts the class names beside/under the PNG (PNG has no text).
+ * `Picture`: PNG bytes with the class names and title drawn in (a small built-in bitmap font, lib/viz/font.ts, so a
+ * saved file is self-explanatory on any machine) plus an HTML snippet that shows it in a notebook.
  */
 import { PNG } from "pngjs";
+import { drawText, textHeight, textWidth } from "./font";
 
 /** An interleaved image: `data[(y * width + x) * channels + c]`, channels 3 (RGB) or 4 (RGBA). */
 export interface RgbImage {
@@ -121,7 +123,7 @@ export interface GridOptions {
   pad?: number;
   /** Colour of padding and empty cells, RGB. Default white. */
   background?: readonly [number, number, number];
-  /** Extra empty pixels under each row (room for labels in an HTML overlay). Default 0. */
+  /** Extra empty pixels under each row (room for labels drawn under the tiles). Default 0. */
   rowGap?: number;
 }
 
@@ -157,7 +159,7 @@ export function composeGrid(rows: readonly (readonly (RgbImage | null)[])[], opt
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// HTML wrappers.
+// Labels drawn into the PNG (lib/viz/font.ts), so a saved file says what it shows.
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -167,43 +169,80 @@ interface LabelLayout {
   tileW: number;
   tileH: number;
   pad: number;
+  /** One label per grid row, drawn right-aligned in a margin on the left. */
   rowLabels?: readonly string[];
   /** Labels drawn in the row gaps under the tiles: one list per grid row (needs composeGrid's rowGap). */
   tileLabels?: readonly (readonly string[])[];
   rowGap?: number;
+  /** Font scale of the tile labels (what the row gap was sized for). */
+  tileLabelScale?: number;
   title?: string;
 }
 
-/** HTML: the PNG at its natural size, with row labels on the left and/or labels under the tiles (in the row gaps). */
-function labelledHtml(png: Buffer, width: number, height: number, layout: LabelLayout): string {
-  const { tileW, tileH, pad } = layout;
-  const font = "font:12px/1.2 sans-serif;color:#222";
-  const img = `<img src="${pngDataUrl(png)}" width="${width}" height="${height}" alt="${escapeHtml(layout.title ?? "image grid")}" `
-    + `style="image-rendering:pixelated;max-width:none;display:block">`;
-  let left = "";
-  if (layout.rowLabels) {
-    left = `<div style="display:flex;flex-direction:column;padding-top:${pad}px;margin-right:4px">`
-      + layout.rowLabels.map((l) => `<div style="height:${tileH}px;margin-bottom:${pad}px;display:flex;align-items:center;`
-        + `justify-content:flex-end;white-space:nowrap">${escapeHtml(l)}</div>`).join("")
-      + `</div>`;
-  }
-  let over = "";
-  if (layout.tileLabels) {
-    const gap = layout.rowGap ?? 0;
-    layout.tileLabels.forEach((row, r) => row.forEach((l, c) => {
-      const x = pad + c * (tileW + pad), y = pad + r * (tileH + pad + gap) + tileH;
-      over += `<div style="position:absolute;left:${x}px;top:${y}px;width:${tileW}px;height:${gap}px;line-height:${gap}px;`
-        + `text-align:center;overflow:hidden;white-space:nowrap;text-overflow:ellipsis" title="${escapeHtml(l)}">${escapeHtml(l)}</div>`;
-    }));
-  }
-  const title = layout.title ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(layout.title)}</div>` : "";
-  return `<div style="${font}">${title}<div style="display:flex;align-items:flex-start">${left}`
-    + `<div style="position:relative;flex:none">${img}${over}</div></div></div>`;
+const INK: readonly [number, number, number] = [34, 34, 34];
+
+/** Font scale for labels under tiles `tileW` wide: 2 when every label fits at 2 and the tile is big enough, else 1. */
+function tileLabelScale(labels: readonly string[], tileW: number): number {
+  return tileW >= 64 && labels.every((l) => textWidth(l, 2) <= tileW) ? 2 : 1;
 }
 
-function picture(img: RgbImage, layout: LabelLayout): Picture {
+/** Row gap (pixels under each grid row) that holds one line of labels at `scale`. */
+function labelGap(scale: number): number {
+  return textHeight(scale) + 3;
+}
+
+/** `text` cut to at most `width` pixels at `scale` (a trailing "." marks the cut). */
+function fitText(text: string, width: number, scale: number): string {
+  if (textWidth(text, scale) <= width) return text;
+  let t = text;
+  while (t.length > 1 && textWidth(`${t}.`, scale) > width) t = t.slice(0, -1);
+  return `${t}.`;
+}
+
+/**
+ * The grid with its labels drawn in: a title band on top, row labels in a left margin, tile labels in the row gaps.
+ * Returns the image and where the grid's top-left corner landed.
+ */
+function annotate(grid: RgbImage, layout: LabelLayout): { img: RgbImage; x0: number; y0: number } {
+  const { tileW, tileH, pad } = layout;
+  const rowScale = tileH >= textHeight(2) + 4 ? 2 : 1;
+  const margin = layout.rowLabels ? Math.max(0, ...layout.rowLabels.map((l) => textWidth(l, rowScale))) + 2 * rowScale + 2 : 0;
+  const width = grid.width + margin;
+  const titleScale = layout.title && textWidth(layout.title, 2) + 8 <= width ? 2 : 1;
+  const band = layout.title ? textHeight(titleScale) + 6 : 0;
+  const height = grid.height + band;
+  const img: RgbImage = { width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(255) };
+  for (let y = 0; y < grid.height; y++) {
+    img.data.set(grid.data.subarray(y * grid.width * 3, (y + 1) * grid.width * 3), ((band + y) * width + margin) * 3);
+  }
+  if (layout.title) drawText(img, fitText(layout.title, width - 8, titleScale), 4, 3, { scale: titleScale, color: INK });
+  const gap = layout.rowGap ?? 0;
+  const rowTop = (r: number) => band + pad + r * (tileH + pad + gap);
+  layout.rowLabels?.forEach((l, r) => {
+    const y = rowTop(r) + ((tileH - 7 * rowScale) >> 1); // centre the cap height on the row
+    drawText(img, l, margin - 2 - rowScale - textWidth(l, rowScale), y, { scale: rowScale, color: INK });
+  });
+  const s = layout.tileLabelScale ?? 1;
+  layout.tileLabels?.forEach((row, r) => row.forEach((l, c) => {
+    const t = fitText(l, tileW + pad, s);
+    const x = margin + pad + c * (tileW + pad) + ((tileW - textWidth(t, s)) >> 1);
+    drawText(img, t, x, rowTop(r) + tileH + 2, { scale: s, color: INK });
+  }));
+  return { img, x0: margin, y0: band };
+}
+
+/** HTML: the PNG (labels and title are part of it) at its natural size; the alt text repeats title and labels. */
+function pictureHtml(png: Buffer, width: number, height: number, alt: string): string {
+  return `<div style="font:12px/1.2 sans-serif"><img src="${pngDataUrl(png)}" width="${width}" height="${height}" alt="${escapeHtml(alt)}" `
+    + `style="image-rendering:pixelated;max-width:none;display:block"></div>`;
+}
+
+function picture(grid: RgbImage, layout: LabelLayout): Picture {
+  const { img } = annotate(grid, layout);
   const png = imageToPng(img);
-  return { png, html: labelledHtml(png, img.width, img.height, layout), width: img.width, height: img.height };
+  const labels = layout.rowLabels ?? layout.tileLabels?.flat() ?? [];
+  const alt = [layout.title ?? "image grid", labels.join(", ")].filter((t) => t !== "").join(": ");
+  return { png, html: pictureHtml(png, img.width, img.height, alt), width: img.width, height: img.height };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,8 +291,9 @@ function seededPick(n: number, k: number, seed: number): number[] {
 }
 
 /**
- * A grid of example images: one row per class (labelled with its name in the HTML), `perClass` images per row.
- * Picture size: (perClass * (32*scale + pad) + pad) x (classes * (32*scale + pad) + pad).
+ * A grid of example images: one row per class (its name drawn on the left), `perClass` images per row.
+ * Grid size: (perClass * (32*scale + pad) + pad) x (classes * (32*scale + pad) + pad), plus the label margin on the
+ * left and a title band on top when there is a title.
  */
 export function sampleGrid(data: LabelledImages, options: SampleGridOptions = {}): Picture {
   const perClass = options.perClass ?? 8;
@@ -372,7 +412,7 @@ export interface WeightTemplateOptions {
 
 /**
  * Linear-classifier weights as images: each class's template (D = 3072, or 3073 with the bias-trick row, which is
- * dropped) reshaped to 3x32x32 and rescaled to 0..255 on its own, labelled with the class names underneath.
+ * dropped) reshaped to 3x32x32 and rescaled to 0..255 on its own, with the class names drawn underneath.
  */
 export function weightTemplates(W: MatrixLike, options: WeightTemplateOptions = {}): Picture {
   const layout = options.layout ?? "DxC";
@@ -392,12 +432,13 @@ export function weightTemplates(W: MatrixLike, options: WeightTemplateOptions = 
   }
   const gridRows: RgbImage[][] = [];
   for (let i = 0; i < C; i += perRow) gridRows.push(tiles.slice(i, i + perRow));
-  const rowGap = 16;
-  const img = composeGrid(gridRows, { pad, rowGap });
-  const names = options.classNames ?? Array.from({ length: C }, (_, j) => String(j));
-  const tileLabels = gridRows.map((_, r) => Array.from({ length: Math.min(perRow, C - r * perRow) }, (_, c) => names[r * perRow + c] ?? String(r * perRow + c)));
+  const names = Array.from({ length: C }, (_, j) => options.classNames?.[j] ?? String(j));
   const tile = 32 * scale;
-  return picture(img, { tileW: tile, tileH: tile, pad, tileLabels, rowGap, title: options.title });
+  const tileLabelScaleUsed = tileLabelScale(names, tile);
+  const rowGap = labelGap(tileLabelScaleUsed);
+  const img = composeGrid(gridRows, { pad, rowGap });
+  const tileLabels = gridRows.map((_, r) => names.slice(r * perRow, (r + 1) * perRow));
+  return picture(img, { tileW: tile, tileH: tile, pad, tileLabels, rowGap, tileLabelScale: tileLabelScaleUsed, title: options.title });
 }
 
 /** Options for {@link networkWeightsGrid}. */

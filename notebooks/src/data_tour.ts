@@ -6,8 +6,8 @@
 // Nothing here is graded; just run it (**Kernel ▸ Restart & Run All**).
 //
 // By default the course uses an **embedded synthetic dataset**: it is generated from a seed in a fraction of a
-// second, needs no download, and is the same on every machine. If you have the real CIFAR-10 (binary version),
-// set `CIFAR10_DIR` to its folder before starting Jupyter and the same code loads CIFAR-10 instead (see the end).
+// second, needs no download, and is the same on every machine. Real photos work too, with the same code: start
+// Jupyter with `DLVR_DATASET=fashion-mnist` (installed by the setup) or `DLVR_DATASET=cifar10:<folder>` (see the end).
 
 // %% id=tour-imports
 import { loadDataset, preprocess, classMeans, pixelHistogram, SYNTHETIC_CLASSES } from "./lib/data";
@@ -20,6 +20,7 @@ import { barChart, lineChart, lookGrid, progress, sampleGrid, showPicture, showS
 // `classNames` gives their names.
 
 // %% id=tour-load
+// The first line names the dataset (the value of DLVR_DATASET that loads it) and says how it was chosen.
 const raw = loadDataset();
 console.log(raw.description);
 console.log(`train: ${raw.trainLabels.length} images (${raw.trainImages.length} bytes), test: ${raw.testLabels.length} images`);
@@ -57,7 +58,7 @@ if (raw.trainLooks) {
   showPicture(lookGrid({ images: raw.trainImages, labels: raw.trainLabels, classNames: raw.classNames, looks: raw.trainLooks }, { perLook: 3 }));
   for (const c of SYNTHETIC_CLASSES.slice(0, 3)) console.log(`${c.name}: ${c.modes.map((m) => m.look).join(" | ")}`);
 } else {
-  console.log("(CIFAR-10 has no look annotations)");
+  console.log(`(${raw.source} has no look annotations: its classes are real objects, not drawn looks)`);
 }
 
 // %% [markdown] id=tour-means-md
@@ -77,11 +78,15 @@ showPicture(weightTemplates(classMeans(raw.trainImages, raw.trainLabels, 10), { 
 // disguise) and look at the accuracy separately for the typical look and for the inverted looks.
 
 // %% id=tour-nearest
-/** Accuracy of the nearest-class-mean classifier on the test images, split by look (0 = typical, 1-2 = inverted). */
-function nearestMeanAccuracy(): { byLook: number[]; overall: number } {
+/**
+ * Accuracy of the nearest-class-mean classifier on the test images, split by look (0 = typical, 1-2 = inverted;
+ * synthetic data only) and by class.
+ */
+function nearestMeanAccuracy(): { byLook: number[]; byClass: number[]; overall: number } {
   const means = classMeans(raw.trainImages, raw.trainLabels, 10).data; // [3072, 10], values in [0, 1]
   const imgs = raw.testImages, labels = raw.testLabels, looks = raw.testLooks;
   const correct = [0, 0, 0], total = [0, 0, 0];
+  const classOk = new Array<number>(10).fill(0), classTotal = new Array<number>(10).fill(0);
   let ok = 0;
   for (let i = 0; i < labels.length; i++) {
     let best = 0, bestDist = Infinity;
@@ -95,16 +100,22 @@ function nearestMeanAccuracy(): { byLook: number[]; overall: number } {
     }
     const m = looks ? Math.min(looks[i], 2) : 0;
     total[m]++;
-    if (best === labels[i]) { correct[m]++; ok++; }
+    classTotal[labels[i]]++;
+    if (best === labels[i]) { correct[m]++; classOk[labels[i]]++; ok++; }
   }
-  return { byLook: correct.map((c, m) => (total[m] ? c / total[m] : NaN)), overall: ok / labels.length };
+  const ratio = (c: number[], t: number[]) => c.map((v, k) => (t[k] ? v / t[k] : 0));
+  return { byLook: ratio(correct, total), byClass: ratio(classOk, classTotal), overall: ok / labels.length };
 }
 const nearest = nearestMeanAccuracy();
 console.log(`nearest class mean, test accuracy: ${(100 * nearest.overall).toFixed(1)}% (chance: 10%)`);
-showSvg(barChart(["typical look", "inverted look A", "inverted look B"], nearest.byLook, {
-  title: "Nearest class mean: test accuracy by look", yLabel: "accuracy", yMin: 0, yMax: 1,
-  format: (v) => `${(100 * v).toFixed(0)}%`,
-}));
+const percent = (v: number) => `${(100 * v).toFixed(0)}%`;
+showSvg(raw.testLooks
+  ? barChart(["typical look", "inverted look A", "inverted look B"], nearest.byLook, {
+    title: "Nearest class mean: test accuracy by look", yLabel: "accuracy", yMin: 0, yMax: 1, format: percent,
+  })
+  : barChart(raw.classNames, nearest.byClass, {
+    title: "Nearest class mean: test accuracy by class", yLabel: "accuracy", yMin: 0, yMax: 1, format: percent,
+  }));
 
 // %% [markdown] id=tour-pixels-md
 // ## Pixel values
@@ -165,13 +176,17 @@ async function demoProgress(): Promise<void> {
 await demoProgress();
 
 // %% [markdown] id=tour-cifar-md
-// ## Using the real CIFAR-10
-// 1. Download the **binary version** (`cifar-10-binary.tar.gz`, about 162 MB) from
-//    https://www.cs.toronto.edu/~kriz/cifar.html, or run `npx tsx lib/data/cifar10-download.ts data` in the
-//    project folder (it checks the MD5 and unpacks the archive).
-// 2. Unpack it (`tar xzf cifar-10-binary.tar.gz`), which creates `cifar-10-batches-bin/`.
-// 3. Start Jupyter with `CIFAR10_DIR=/path/to/cifar-10-batches-bin npm run notebook`, or load it explicitly:
-//    `loadDataset({ source: "cifar10", dir: "/path/to/cifar-10-batches-bin" })`.
+// ## Using real photos
+// One environment variable, `DLVR_DATASET`, chooses what a bare `loadDataset()` returns, so no cell needs editing:
+// - `DLVR_DATASET=fashion-mnist npm run notebook`: **Fashion-MNIST**, 70000 photos of clothing in 10 classes, which
+//   `bash scripts/setup.sh` installs from Debian (`dataset-fashion-mnist`, under `/usr/share/datasets/fashion-mnist/`).
+//   Its 28x28 grayscale images are padded to 32x32 and copied to three channels, so they fit every cell here.
+// - `DLVR_DATASET=cifar10:/path/to/cifar-10-batches-bin npm run notebook`: **CIFAR-10**. Download the *binary version*
+//   (`cifar-10-binary.tar.gz`, about 162 MB) from https://www.cs.toronto.edu/~kriz/cifar.html, or run
+//   `npx tsx lib/data/cifar10-download.ts data` in the project folder (it checks the MD5 and unpacks the archive).
+//   A folder with fewer or smaller batch files needs `?trainBatches=2&allowPartialBatches=1`.
+// - Options after `?`: `numTrain=10000&numTest=2000` load a subset (real datasets have ten times more images than the
+//   embedded 5000 + 1000, so preprocessing and scoring take longer); `DLVR_DATASET=synthetic` is the default.
 //
-// With CIFAR-10 the same notebooks train on 45000 + 5000 images instead of 4500 + 500, so expect training to take
-// about ten times longer. `loadDataset({ source: "cifar10", numTrain: 10000 })` loads a subset.
+// In code, `loadDataset({ source: "fashion-mnist" })` or `loadDataset({ source: "cifar10", dir, trainBatches: 2 })`
+// insist on one dataset whatever the variable says.

@@ -106,6 +106,12 @@ function checkToyGradients(reg: number): void {
   const { grads } = nn.nnForwardBackward(params, X, y, reg);
   for (const name of ["W1", "b1", "W2", "b2"] as const) {
     const f = (p: Tensor): number => nn.nnForwardBackward({ ...params, [name]: p }, X, y, reg).loss;
+    const [want, got] = [params[name].shape, grads[name].shape];
+    if (want.length !== got.length || want.some((n, i) => n !== got[i])) {
+      // relError would broadcast [1, C] against [C] and pass; the update step fails later with a broadcast error.
+      console.log(`${name} gradient has shape ${JSON.stringify(got)} but ${name} has shape ${JSON.stringify(want)}: a gradient must have its parameter's shape (sum over the examples, keep no extra dimension)`);
+      continue;
+    }
     const numeric = computeNumericGradient(f, params[name].clone(), undefined, 1e-6);
     console.log(`${name} max relative error: ${relError(numeric, grads[name]).toExponential(2)}`);
   }
@@ -130,8 +136,10 @@ showSvg(lineChart({ name: "loss", y: trainToy() }, { title: "Toy training loss",
 
 // %% [markdown] id=nn-data-md
 // ## The data
-// The same images as in Assignment 3 (the embedded dataset by default; set `CIFAR10_DIR` for the real CIFAR-10),
-// scaled to [0, 1] with the per-channel mean subtracted. No bias trick: the network has its own biases. float32
+// The same images as in Assignment 3 (the embedded dataset by default; `DLVR_DATASET=fashion-mnist` or
+// `DLVR_DATASET=cifar10:<folder>` when starting Jupyter for real photos; the first line printed below names it, and
+// the grader scores your saved network on the embedded data, so submit a run on the default dataset), scaled to
+// [0, 1] with the per-channel mean subtracted. No bias trick: the network has its own biases. float32
 // makes training about twice as fast and is precise enough for SGD.
 
 // %% id=nn-data

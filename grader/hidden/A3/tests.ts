@@ -294,9 +294,12 @@ function gradeTestOneParamSet(value: unknown, ctx: TestContext): Verdict {
 
 const HOLDOUT_IMAGES = 1000;
 
-function modelTest(o: { name: string; title: string; block: string; points: number; spec: ModelSpec; rule: AccuracyRule }): FileTest {
+/** A saved model's accuracy: a whole-pipeline test (the loss, the training loop, prediction and the search). */
+const PIPELINE = ["sample-batch", "sgd-update", "linear-predict", "test-one-param-set"];
+
+function modelTest(o: { name: string; title: string; block: string; points: number; spec: ModelSpec; rule: AccuracyRule; loss: string[] }): FileTest {
   return {
-    kind: "file", name: o.name, title: o.title, block: o.block, points: o.points,
+    kind: "file", name: o.name, title: o.title, block: o.block, points: o.points, dependsOn: [...o.loss, ...PIPELINE],
     grade(ctx) {
       const m = loadModel(ctx.submissionDir, o.spec);
       if (!m.ok) return { fraction: 0, lines: [m.problem] };
@@ -331,7 +334,7 @@ export const A3_TESTS: HiddenTest[] = [
   },
   modelTest({
     name: "svm_best_model", title: "svm_best_model.json: accuracy on held-out data", block: "svm-search-params", points: 3,
-    spec: linearModel("svm_best_model.json", "LinearSVM"), rule: A3_MODEL_RULES.svm,
+    spec: linearModel("svm_best_model.json", "LinearSVM"), rule: A3_MODEL_RULES.svm, loss: ["svm-vectorized-loss", "svm-vectorized-grad"],
   }),
   {
     kind: "probe", name: "test_one_param_set", title: "testOneParamSet: train, then training and validation accuracy", block: "test-one-param-set",
@@ -344,7 +347,7 @@ export const A3_TESTS: HiddenTest[] = [
   },
   modelTest({
     name: "softmax_best_model", title: "softmax_best_model.json: accuracy on held-out data", block: "softmax-search-params", points: 3,
-    spec: linearModel("softmax_best_model.json", "Softmax"), rule: A3_MODEL_RULES.softmax,
+    spec: linearModel("softmax_best_model.json", "Softmax"), rule: A3_MODEL_RULES.softmax, loss: ["softmax-vectorized"],
   }),
 ];
 

@@ -6,7 +6,7 @@
  *   import { runPlan } from "<repo>/grader/run/runner/kit";   // reads plan.json, seeds Math.random
  *   import * as m0 from "./student_src/linear_classifier";
  *   import { probes } from "<repo>/grader/hidden/A3/probes";
- *   runPlan({ "student_src/linear_classifier.ts": m0 }, probes);
+ *   runPlan({ own: { "student_src/linear_classifier.ts": m0 }, "svm-naive-grad": { ... } }, probes);
  *
  * For every test in the plan it reports `~start:<name>` and then `<name>` = { ok: true, value } or
  * { ok: false, error } through reportPart, so a timeout or crash keeps the values of earlier tests and tells the
@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import { reportPart, reportResult } from "../sandbox-channel";
 import { Generator } from "../../../lib/tensor";
-import { PLAN_FILE, START_PREFIX, STATS_PREFIX, type Plan, type Probe, type ProbeError, type ProbeOutcome, type StudentModules } from "./protocol";
+import { PLAN_FILE, STAND_IN_MARK, START_PREFIX, STATS_PREFIX, type ModuleVariants, type Plan, type Probe, type ProbeError, type ProbeOutcome } from "./protocol";
 import { toWire } from "./wire";
 
 function readPlan(): Plan {
@@ -27,6 +27,17 @@ function readPlan(): Plan {
 const plan = readPlan();
 const rng = new Generator(`math-random:${plan.randomSeed}`);
 Math.random = () => rng.random();
+
+// Reference bodies standing in for other blocks call this first (runner-build.ts). Non-writable and
+// non-configurable, defined before the student's modules load; at worst a student could call it and add a
+// name to their own feedback.
+let ranStandIns: string[] = [];
+Object.defineProperty(globalThis, STAND_IN_MARK, {
+  value: (id: string) => {
+    if (!ranStandIns.includes(id)) ranStandIns.push(id);
+  },
+  writable: false, configurable: false, enumerable: false,
+});
 
 const STUDENT_FRAME = /(student_src\/[A-Za-z0-9_./-]+\.ts):(\d+)/;
 
@@ -59,17 +70,20 @@ export function describeError(e: unknown): ProbeError {
   return { message: message.slice(0, 500), where: m ? `${m[1]}:${m[2]}` : null, name: name.slice(0, 60) };
 }
 
-export function runPlan(modules: StudentModules, probes: Record<string, Probe>): void {
+export function runPlan(variants: ModuleVariants, probes: Record<string, Probe>): void {
   for (const t of plan.tests) {
     reportPart(`${START_PREFIX}${t.name}`, 1);
     const started = performance.now();
     let outcome: ProbeOutcome;
+    ranStandIns = [];
     try {
-      const probe = probes[t.name];
-      if (!probe) throw new Error(`grader: no probe named ${t.name}`);
-      outcome = { ok: true, value: toWire(probe(modules, t.seed)) };
+      const probe = probes[t.probe];
+      if (!probe) throw new Error(`grader: no probe named ${t.probe}`);
+      const modules = variants[t.variant];
+      if (!modules) throw new Error(`grader: no build variant ${t.variant}`);
+      outcome = { ok: true, value: toWire(probe(modules, t.seed)), standIns: ranStandIns };
     } catch (e) {
-      outcome = { ok: false, error: describeError(e) };
+      outcome = { ok: false, error: describeError(e), standIns: ranStandIns };
     }
     try {
       reportPart(t.name, outcome);

@@ -5,9 +5,14 @@
 import type { WireValue } from "./wire";
 
 export interface PlanTest {
+  /** Unique in the plan: the part key its outcome is reported under. */
   name: string;
+  /** The probe to run (the hidden test's name). */
+  probe: string;
   /** Seed of this test's inputs (hex), derived by the grader from (course secret, student, test name). */
   seed: string;
+  /** Which build of the student's modules to call (runner-build.ts variants: "own", or a block id). */
+  variant: string;
 }
 
 export interface Plan {
@@ -19,6 +24,8 @@ export interface Plan {
 
 /** Student modules by project-relative path, e.g. { "student_src/linear_classifier.ts": module }. */
 export type StudentModules = Record<string, unknown>;
+/** StudentModules per variant. */
+export type ModuleVariants = Record<string, StudentModules>;
 export type Probe = (modules: StudentModules, seed: string) => unknown;
 
 export interface ProbeError {
@@ -28,7 +35,11 @@ export interface ProbeError {
   name: string;
 }
 
-export type ProbeOutcome = { ok: true; value: WireValue } | { ok: false; error: ProbeError };
+/** standIns: the reference blocks that ran during the probe (one bug costs once). */
+export type ProbeOutcome = { ok: true; value: WireValue; standIns?: string[] } | { ok: false; error: ProbeError; standIns?: string[] };
+
+/** Global function each reference body calls first, so the runner knows which references stood in. */
+export const STAND_IN_MARK = "__gradeStandIn__";
 
 /** Part key sent before a test starts: `~start:<test name>`. */
 export const START_PREFIX = "~start:";
