@@ -1,12 +1,14 @@
 /**
- * Installs the "dlvr-tslab" Jupyter kernel spec into the project-local Jupyter dir
- * <root>/.jupyter/share/jupyter/kernels/dlvr-tslab/kernel.json (gitignored: it holds absolute paths).
+ * Installs the Jupyter kernel specs into the project-local Jupyter dir <root>/.jupyter/share/jupyter/kernels/:
+ * "dlvr-tslab" (tslab, the default) and "dlvr-deno" (Deno's kernel, scripts/deno-kernel-spec.ts); gitignored,
+ * they hold absolute paths.
  * Point Jupyter at it with JUPYTER_PATH=<root>/.jupyter/share/jupyter (see jupyterEnv()).
  *
  * Usage: npm run kernel:install   (tsx scripts/install-kernel.ts)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DENO_KERNEL_NAME, denoKernelSpec } from "./deno-kernel-spec";
 
 export const KERNEL_NAME = "dlvr-tslab";
 export const KERNEL_DISPLAY_NAME = "TypeScript (course kit)";
@@ -31,10 +33,23 @@ export function kernelSpec(root: string = PROJECT_ROOT): object {
   };
 }
 
-/** Writes the kernel spec when missing or different; idempotent. */
+/** Writes the tslab kernel spec when missing or different; idempotent. */
 export function installKernelSpec(root: string = PROJECT_ROOT): { path: string; changed: boolean } {
-  const file = kernelSpecPath(root);
-  const text = JSON.stringify(kernelSpec(root), null, 1) + "\n";
+  return writeKernelSpec(kernelSpecPath(root), kernelSpec(root));
+}
+
+export function denoKernelSpecPath(root: string = PROJECT_ROOT): string {
+  return path.join(jupyterDataDir(root), "kernels", DENO_KERNEL_NAME, "kernel.json");
+}
+
+/** Writes the Deno kernel spec when missing or different; idempotent. */
+export function installDenoKernelSpec(root: string = PROJECT_ROOT): { path: string; changed: boolean } {
+  return writeKernelSpec(denoKernelSpecPath(root), denoKernelSpec(root));
+}
+
+/** Writes one kernel.json when missing or different (shared by both specs). */
+export function writeKernelSpec(file: string, spec: object): { path: string; changed: boolean } {
+  const text = JSON.stringify(spec, null, 1) + "\n";
   const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
   if (old === text) return { path: file, changed: false };
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -49,6 +64,8 @@ export function jupyterEnv(root: string = PROJECT_ROOT, base: NodeJS.ProcessEnv 
 }
 
 if (require.main === module) {
-  const { path: file, changed } = installKernelSpec();
-  console.log(`kernel spec ${KERNEL_NAME} ${changed ? "written to" : "up to date at"} ${path.relative(process.cwd(), file) || file}`);
+  const lines = [[KERNEL_NAME, installKernelSpec()], [DENO_KERNEL_NAME, installDenoKernelSpec()]] as const;
+  for (const [name, { path: file, changed }] of lines) {
+    console.log(`kernel spec ${name} ${changed ? "written to" : "up to date at"} ${path.relative(process.cwd(), file) || file}`);
+  }
 }

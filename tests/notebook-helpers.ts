@@ -9,7 +9,7 @@ export const ROOT = path.resolve(__dirname, "..");
 /** Copies what a kernel needs (lib, student_src, notebooks, scripts for the submit cell, package.json) and symlinks node_modules. */
 export function makeProjectCopy(): { root: string; cleanup: () => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-nb-"));
-  for (const entry of ["lib", "student_src", "notebooks", "scripts", "package.json"]) {
+  for (const entry of ["lib", "student_src", "notebooks", "scripts", "package.json", "deno.json"]) {
     if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(root, entry), { recursive: true });
   }
   fs.mkdirSync(path.join(root, "notebooks"), { recursive: true });
