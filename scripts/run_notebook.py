@@ -14,14 +14,22 @@ import json
 import os
 import sys
 import time
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete
 from nbclient.util import ensure_async
 
 # tslab aborts execute requests that arrive within 200 ms after a failed cell, so later cells would
 # silently produce nothing; waiting a little after each failure lets them run.
 ERROR_PAUSE_SEC = 0.3
+# Deno's kernel may send a cell's stdout and displays just after that cell's "idle" status (it waits 5 ms for
+# its stdio task, too little on a busy machine); nbclient would drop them. Such late outputs still name their
+# cell's request, so they are added to that cell while later cells run, and after the last cell we keep
+# reading until the kernel has been quiet this long.
+LATE_OUTPUT_QUIET_SEC = 0.5
+LATE_OUTPUT_TYPES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
 
 
 class Client(NotebookClient):
@@ -31,6 +39,8 @@ class Client(NotebookClient):
         self.started = {}
         self.timeouts = {}  # cell index -> number of timeouts seen
         self.current = -1
+        self.cell_by_request = {}  # execute request msg_id -> (cell, index), to place late outputs
+        self.last_code_index = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()), default=-1)
         self.on_cell_execute = self._on_execute
         self.on_cell_executed = self._on_executed
 
@@ -52,6 +62,40 @@ class Client(NotebookClient):
         }
         if status != "ok":
             await asyncio.sleep(ERROR_PAUSE_SEC)
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        # nbclient's loop, except that outputs of earlier cells that arrive late are kept (see LATE_OUTPUT_QUIET_SEC).
+        self.cell_by_request[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            else:
+                self._add_late_output(msg)
+
+    def _add_late_output(self, msg):
+        owner = self.cell_by_request.get(msg["parent_header"].get("msg_id"))
+        if owner is None or msg["msg_type"] not in LATE_OUTPUT_TYPES:
+            return
+        self.log.info("late %s output for cell %s", msg["msg_type"], owner[1])
+        try:
+            self.process_message(msg, owner[0], owner[1])
+        except CellExecutionComplete:
+            pass
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kw):
+        result = await super().async_execute_cell(cell, cell_index, *args, **kw)
+        if cell_index == self.last_code_index:
+            while True:  # the kernel shuts down next: collect what is still on its way
+                try:
+                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=LATE_OUTPUT_QUIET_SEC))
+                except Empty:
+                    break
+                self._add_late_output(msg)
+        return result
 
     async def _async_handle_timeout(self, timeout, cell=None):
         # First timeout: interrupt and wait for the kernel's own (error) reply. If the kernel ignores the
@@ -76,6 +120,11 @@ def main():
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
+    if args.kernel:
+        # As Jupyter's "Change kernel" does: the saved notebook names the kernel it ran on.
+        from jupyter_client.kernelspec import KernelSpecManager
+        spec = KernelSpecManager().get_kernel_spec(args.kernel)
+        nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": spec.display_name, "language": spec.language}
     cwd = os.path.abspath(args.cwd or os.path.dirname(os.path.abspath(args.notebook)))
     client = Client(nb, timeout=args.timeout, interrupt_on_timeout=True, allow_errors=True,
                     kernel_name=args.kernel, resources={"metadata": {"path": cwd}})

@@ -24,3 +24,6 @@ export function writeNotebook(root: string, name: string, source: string): strin
   fs.writeFileSync(file, buildNotebookJson(source, name));
   return file;
 }
+
+/** The two kernel specs the notebooks run on (scripts/install-kernel.ts installs both). */
+export type NotebookKernel = "dlvr-tslab" | "dlvr-deno";
