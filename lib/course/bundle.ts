@@ -17,12 +17,15 @@ import { toPosix } from "./text";
 /** Project files every bundle carries (paths relative to the project root). */
 export const COMMON_FILES = [
   ".gitignore",
+  "deno.json",
   "package-lock.json",
   "tsconfig.json",
   "vitest.config.ts",
   "scripts/setup.sh",
   "scripts/install-kernel.ts",
   "scripts/tslab-kernel.sh",
+  "scripts/deno-kernel.sh",
+  "scripts/deno-kernel-spec.ts",
   "scripts/jupyter-notebook.sh",
   "scripts/notebook-runner.ts",
   "scripts/run_notebook.py",

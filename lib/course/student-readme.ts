@@ -14,13 +14,25 @@ export function studentReadme(m: ReleaseManifest): string {
 
 ## Set up (once)
 
-    bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernel "TypeScript (course kit)"
+    bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernels (tslab and Deno)
     npm run notebook             # opens Jupyter in notebooks/
 
 Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**). It says which backend
 does the arithmetic: \`native (OpenBLAS)\` is as fast as numpy; \`wasm\` (no C compiler or OpenBLAS found) is about
 6x slower, so install them (Debian/Ubuntu: \`sudo apt-get install build-essential libopenblas-dev\`) and run
 \`npm run build:native\`. Results agree on every backend (up to rounding in the last digits).
+
+### Two kernels
+
+Setup installs two Jupyter kernels; pick one with **Kernel ▸ Change kernel** (the notebooks run unchanged on both,
+and submit accepts a notebook run on either):
+
+- **TypeScript (course kit)**: tslab, the default. It type-checks each cell and the files it imports.
+- **TypeScript (course kit, Deno)**: Deno's built-in kernel (Deno comes with the npm packages). It does not
+  type-check cells (\`npm run check\` does), and shows real line numbers in errors. **It runs every cell with all
+  permissions** (files, network, subprocesses, native code), like any program you start yourself: it is your own
+  machine and your own code, so only run notebooks you trust. After you edit a \`student_src\` file, re-running the
+  notebook's import cell picks up the change on both kernels.
 
 ## What you write
 
