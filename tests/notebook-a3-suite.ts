@@ -5,14 +5,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNotebook, type ExecutedNotebook } from "../scripts/notebook-runner";
+import { solvedModuleText } from "../grader/samples/submission-builder";
 import { makeProjectCopy, ROOT, type NotebookKernel } from "./notebook-helpers";
+import { submitAndGradeRun, testSummary } from "./notebook-grading";
 
 /** Thresholds a few points under what the reference solution reaches on the embedded data (see README). */
 export const A3_THRESHOLDS = { svmVal: 0.33, svmTest: 0.3, softmaxVal: 0.33, softmaxTest: 0.3 };
 
+/** A project copy whose student module is the released stub or the solution as a student would hand it in. */
 function copyWith(studentFrom: "solutions" | "student_src") {
   const copy = makeProjectCopy();
-  fs.copyFileSync(path.join(ROOT, studentFrom, "linear_classifier.ts"), path.join(copy.root, "student_src", "linear_classifier.ts"));
+  const text = fs.readFileSync(path.join(ROOT, studentFrom, "linear_classifier.ts"), "utf8");
+  fs.writeFileSync(path.join(copy.root, "student_src", "linear_classifier.ts"), studentFrom === "solutions" ? solvedModuleText(text) : text);
   return copy;
 }
 
@@ -29,7 +33,9 @@ export function a3NotebookSuite(kernel: NotebookKernel): void {
     let out = "";
     beforeAll(async () => {
       copy = copyWith("solutions");
-      nb = await runNotebook(path.join(copy.root, "notebooks", "linear_classifier.ipynb"), { timeoutSec: 300, kernel });
+      // Saved in place, as after Restart & Run All and File > Save, so the copy can be submitted as is.
+      const file = path.join(copy.root, "notebooks", "linear_classifier.ipynb");
+      nb = await runNotebook(file, { timeoutSec: 300, kernel, outPath: file });
       out = nb.cells.map((c) => c.stdout + c.text).join("\n");
       const slowest = [...nb.cells].sort((a, b) => b.seconds - a.seconds)[0];
       console.log(`A3 notebook on ${kernel}: ${nb.seconds.toFixed(1)} s in all, slowest cell ${slowest.id} ${slowest.seconds.toFixed(1)} s`);
@@ -71,6 +77,14 @@ export function a3NotebookSuite(kernel: NotebookKernel): void {
       expect(pngs.map((c) => c.id)).toEqual(expect.arrayContaining(["lc-data-load", "lc-svm-templates", "lc-softmax-templates"]));
       expect(svgs.length).toBeGreaterThanOrEqual(3);
     });
+
+    it("its run, submitted with npm run submit, gets full marks from the grader like a sample-built submission", async () => {
+      const { run, sample, submitOutput } = await submitAndGradeRun(copy.root, "A3", "1001");
+      expect(submitOutput).toMatch(/executed and saved/);
+      expect(run.score).toBe(100);
+      expect(run.extra_data).toMatchObject({ status: "graded", deductions: 0 });
+      expect(testSummary(run)).toEqual(testSummary(sample));
+    }, 300_000);
   });
 
   describe(`A3 notebook with the released stubs (${kernel})`, () => {
