@@ -32,7 +32,8 @@ and submit accepts a notebook run on either):
   type-check cells (\`npm run check\` does), and shows real line numbers in errors. **It runs every cell with all
   permissions** (files, network, subprocesses, native code), like any program you start yourself: it is your own
   machine and your own code, so only run notebooks you trust. After you edit a \`student_src\` file, re-running the
-  notebook's import cell picks up the change on both kernels.
+  notebook's import cell picks up the change on both kernels. On a very busy machine Deno's kernel can drop the last
+  lines a cell prints (it waits only a few milliseconds for them); run the cell again if output looks cut short.
 
 ## What you write
 
