@@ -25,9 +25,10 @@ from nbclient.util import ensure_async
 # silently produce nothing; waiting a little after each failure lets them run.
 ERROR_PAUSE_SEC = 0.3
 # Deno's kernel may send a cell's stdout and displays just after that cell's "idle" status (it waits 5 ms for
-# its stdio task, too little on a busy machine); nbclient would drop them. Such late outputs still name their
-# cell's request, so they are added to that cell while later cells run, and after the last cell we keep
-# reading until the kernel has been quiet this long.
+# its stdio task, too little on a busy machine); nbclient would drop them. Late outputs name the request that was
+# current when they were sent, so on Deno we wait for a quiet moment after each cell before sending the next one
+# (else they land in the next cell), add what arrives to its cell, and after the last cell wait longer.
+DENO_QUIET_SEC = 0.15
 LATE_OUTPUT_QUIET_SEC = 0.5
 LATE_OUTPUT_TYPES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
 
@@ -88,14 +89,20 @@ class Client(NotebookClient):
 
     async def async_execute_cell(self, cell, cell_index, *args, **kw):
         result = await super().async_execute_cell(cell, cell_index, *args, **kw)
+        ran = cell.cell_type == "code" and cell.source.strip()
         if cell_index == self.last_code_index:
-            while True:  # the kernel shuts down next: collect what is still on its way
-                try:
-                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=LATE_OUTPUT_QUIET_SEC))
-                except Empty:
-                    break
-                self._add_late_output(msg)
+            await self._collect_late_outputs(LATE_OUTPUT_QUIET_SEC)  # the kernel shuts down next
+        elif ran and "deno" in (self.km.kernel_name or ""):
+            await self._collect_late_outputs(DENO_QUIET_SEC)
         return result
+
+    async def _collect_late_outputs(self, quiet_sec):
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet_sec))
+            except Empty:
+                return
+            self._add_late_output(msg)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         # First timeout: interrupt and wait for the kernel's own (error) reply. If the kernel ignores the

@@ -37,7 +37,7 @@ showMarkdown("*emphasis*");
 showText("plain words");
 showSvg('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><title>tiny</title></svg>');
 showPng(encodePng(new Uint8Array(2 * 2 * 3).fill(200), 2, 2));
-`;
+${Array.from({ length: 6 }, (_, i) => `// %% id=print-${i}\nfor (let j = 0; j < 3; j++) console.log("cell ${i} line", j);\n`).join("")}`;
 
 describe.each<[NotebookKernel, string]>([["dlvr-tslab", "tslab"], ["dlvr-deno", "deno"]])("notebook on %s", (kernel) => {
   let copy: ReturnType<typeof makeProjectCopy>;
@@ -71,6 +71,10 @@ describe.each<[NotebookKernel, string]>([["dlvr-tslab", "tslab"], ["dlvr-deno", 
       expect(out("import-edited").stdout).toContain("static: edited");
     });
   }
+
+  it("every line a cell prints lands in that cell (Deno may send it after the cell's idle status)", () => {
+    for (let i = 0; i < 6; i++) expect(out(`print-${i}`).stdout).toBe(`cell ${i} line 0\ncell ${i} line 1\ncell ${i} line 2\n`);
+  });
 
   it("shows HTML, Markdown, text, SVG (as HTML) and PNG through the display adapter", () => {
     const d = out("display");
