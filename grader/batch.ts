@@ -15,12 +15,14 @@ import { feedbackMarkdown } from "./report/feedback";
 import { isSubmissionFolder, zipFolder } from "./intake/folder-zip";
 import { writeFileAtomic, writeJsonAtomic } from "./report/fs-atomic";
 import { gradebookCsv } from "./report/gradebook";
-import { gradeSubmission, sha256File } from "./grade-submission";
+import { gradeSubmission, sha256File, type GradeOptions } from "./grade-submission";
 import { toGradescope, type GradescopeResults, type ResultsExtra } from "./report/gradescope-results";
 import type { PolicyOverrides } from "./integrity/policy";
 import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
 import { outputKey } from "./intake/submission-files";
+import { writeClassOutputs, type ClassOutputs } from "./report/class-outputs";
+import type { GradedEntry } from "./report/out-folder";
 
 export interface BatchOptions {
   /** Zip files, folders of zips, or submission folders. */
@@ -41,6 +43,33 @@ export interface BatchOptions {
   warn?: (line: string) => void;
   /** Use this sandbox instead of probing. */
   sandbox?: SandboxInfo;
+  /** Submission time from the LMS (Gradescope's created_at), for the late policy. */
+  submittedAt?: string;
+  /** The out folder as it was before a regrade (report/regrade.ts): regrade.csv compares with it. */
+  regradeFrom?: GradedEntry[];
+  /** Grade somewhere else (grader/queue/: workers on other machines) instead of in a local pool of --jobs. */
+  remote?: RemoteGrading;
+}
+
+/** What grading one submission produces: the coordinator (this file) writes it to <out>/<key>/. */
+export interface SubmissionOutputs {
+  results: GradescopeResults;
+  feedback: string;
+  timings: Record<string, number>;
+  /** Time and memory per test (run-stats.json, the class report); never graded. */
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
+  /** Grading time when it was measured elsewhere (queue workers); default: measured here. */
+  durationMs?: number;
+}
+
+/** Grades the batch's submissions elsewhere: started once per batch, then asked for every submission to grade. */
+export interface RemoteGrading {
+  start(env: GraderEnv, context: (id: string) => Promise<AssignmentContext>, log: (line: string) => void, warn: (line: string) => void): Promise<RemoteSession>;
+}
+
+export interface RemoteSession {
+  grade(zip: string, o: Omit<GradeOptions, "context">): Promise<SubmissionOutputs>;
+  close(): Promise<void>;
 }
 
 export interface SubmissionRun {
@@ -51,6 +80,8 @@ export interface SubmissionRun {
   durationMs: number;
   /** Stage timings of a graded (not skipped) submission. */
   timings: Record<string, number>;
+  /** Per-test time and memory of a graded submission (report only). */
+  testStats?: Record<string, { ms: number; rssBytes: number }>;
 }
 
 export interface BatchSummary {
@@ -60,6 +91,8 @@ export interface BatchSummary {
   durationMs: number;
   gradebook: string;
   sandbox: SandboxInfo;
+  /** report.html, gradebook-canvas.csv, the regrade and the similar pairs over the whole out folder (null if that failed). */
+  classOutputs: ClassOutputs | null;
 }
 
 interface Item {
@@ -108,6 +141,13 @@ export function summaryLine(r: GradescopeResults, skipped: boolean, ms: number):
   return `${score} ${e.assignment.padEnd(3)} ${who}  ${status}${skipped ? "" : ` [${(ms / 1000).toFixed(1)} s]`}`;
 }
 
+/** Grades one submission here (in this machine's sandbox) and renders its results.json and feedback.md. */
+export async function gradeToOutputs(env: GraderEnv, zip: string, o: GradeOptions): Promise<SubmissionOutputs> {
+  const report = await gradeSubmission(env, zip, o);
+  const policy = (await o.context(report.assignment).catch(() => null))?.policy;
+  return { results: toGradescope(report, policy?.visibility ?? "visible"), feedback: feedbackMarkdown(report), timings: report.timings, testStats: report.testStats };
+}
+
 export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
   const log = o.log ?? ((l: string) => console.log(l));
   const warn = o.warn ?? ((l: string) => console.error(l));
@@ -130,6 +170,7 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
       return contexts.get(id)!;
     };
     const items = await collect(o.inputs, workRoot);
+    const remote = o.remote ? await o.remote.start(env, context, log, warn) : null;
     fs.mkdirSync(o.outDir, { recursive: true });
     const runs: SubmissionRun[] = new Array(items.length);
     const bar = progress({ total: items.length, label: "grading", unit: "sub", mode: o.progressMode ?? "auto" });
@@ -151,12 +192,11 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
           }
         }
         if (!run) {
-          const report = await gradeSubmission(env, it.zip, { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, context });
-          const policy = (await context(report.assignment).catch(() => null))?.policy;
-          const results = toGradescope(report, policy?.visibility ?? "visible");
-          writeFileAtomic(path.join(dir, "feedback.md"), feedbackMarkdown(report));
-          writeJsonAtomic(resultsFile, results);
-          run = { key: it.key, input: it.input, skipped: false, results, durationMs: performance.now() - started, timings: report.timings };
+          const g = { key: it.key, zipName: path.basename(it.input), assignment: o.assignment, studentId: o.studentId, submittedAt: o.submittedAt };
+          const out = remote ? await remote.grade(it.zip, g) : await gradeToOutputs(env, it.zip, { ...g, context });
+          writeFileAtomic(path.join(dir, "feedback.md"), out.feedback);
+          writeJsonAtomic(resultsFile, out.results);
+          run = { key: it.key, input: it.input, skipped: false, results: out.results, durationMs: out.durationMs ?? performance.now() - started, timings: out.timings, testStats: out.testStats };
         }
         runs[i] = run;
         done++;
@@ -165,13 +205,27 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
         bar.update(done);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, items.length)) }, worker));
+    try {
+      // Remote: every submission is handed out at once (the workers decide how many run at a time).
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(remote ? items.length : o.jobs, items.length)) }, worker));
+    } finally {
+      await remote?.close();
+    }
     bar.done();
     const gradebook = path.join(o.outDir, "gradebook.csv");
     writeFileAtomic(gradebook, gradebookCsv(runs.map((r) => r.results.extra_data as ResultsExtra)));
+    const classOutputs = await writeClassOutputs({
+      outDir: o.outDir, repoRoot: o.repoRoot, regradeFrom: o.regradeFrom,
+      runs: runs.map((r) => ({ ...r, zipSha256: r.results.extra_data.zip_sha256, assignment: r.results.extra_data.assignment })),
+      manifest: async (id) => (await context(id)).source.manifest,
+    }).catch((e: unknown) => {
+      // The grades are written; a failing report must not fail the batch.
+      warn(`[grade] the class report could not be written: ${(e as Error).message}`);
+      return null;
+    });
     return {
       runs, graded: runs.filter((r) => !r.skipped).length, skipped: runs.filter((r) => r.skipped).length,
-      durationMs: performance.now() - t0, gradebook, sandbox,
+      durationMs: performance.now() - t0, gradebook, sandbox, classOutputs,
     };
   } finally {
     fs.rmSync(workRoot, { recursive: true, force: true });

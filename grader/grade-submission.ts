@@ -20,6 +20,7 @@ import { graderSeed, testSeed } from "./seeds";
 import { staticChecks, type StaticFinding } from "./integrity/static-checks";
 import { identifyStudent, locateProjectRoot, type StudentIdentity } from "./intake/submission-files";
 import { extractSubmission, SubmissionZipError } from "./intake/unzip";
+import { lateInfo, parseTime, submittedAtFromProject } from "./score/late-policy";
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */
@@ -30,6 +31,8 @@ export interface GradeOptions {
   assignment?: string;
   /** Student id to use for seeds (default: from submission.json or the zip's name). */
   studentId?: string;
+  /** Submission time from the LMS (e.g. Gradescope's created_at), for the late policy; beats submission.json's. */
+  submittedAt?: string;
   /** Assignment contexts, loaded once per batch. */
   context: (id: string) => Promise<AssignmentContext>;
 }
@@ -42,7 +45,7 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-const EMPTY_INTEGRITY = { checked: false, findings: [], deductions: [], warnings: [] };
+export const EMPTY_INTEGRITY = { checked: false, findings: [], deductions: [], warnings: [] };
 
 export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeOptions): Promise<GradeReport> {
   const zipName = o.zipName ?? path.basename(zipPath);
@@ -53,6 +56,8 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
     timings[stage] = (timings[stage] ?? 0) + (now - mark);
     mark = now;
   };
+  const lmsTime = parseTime(o.submittedAt);
+  let submitted: GradeReport["submitted"] = lmsTime ? { at: lmsTime, source: "lms" } : null;
   let zipSha256 = "";
   try {
     zipSha256 = await sha256File(zipPath);
@@ -61,7 +66,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
   }
   const base = (student: StudentIdentity, assignment: string): GradeReport => ({
     assignment, key: o.key, zipName, zipSha256, student, status: "graded", statusReason: null, score: 0, maxScore: 0, tests: [], blocks: [],
-    integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings,
+    integrity: EMPTY_INTEGRITY, notes: [], compileError: null, fingerprint: "", timings, submitted, late: null, testStats: {},
   });
   const work = fs.mkdtempSync(path.join(env.workRoot, "sub-"));
   fs.chmodSync(work, 0o755);
@@ -78,6 +83,8 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
     }
     const root = locateProjectRoot(extractDir, ["submission.json", "student_src"]);
     student = identifyStudent(root, zipName, zipSha256, o.studentId);
+    const ownTime = submittedAtFromProject(root);
+    if (!submitted && ownTime) submitted = { at: ownTime, source: "submission.json" };
     const assignment = o.assignment ?? student.assignment;
     if (!assignment) {
       return { ...base(student, "?"), status: "rejected", statusReason: "cannot tell which assignment this is: no submission.json and the zip's name does not end in -A<n>-O<option>.zip" };
@@ -101,7 +108,7 @@ export async function gradeSubmission(env: GraderEnv, zipPath: string, o: GradeO
 }
 
 /** A report whose every test failed for one reason (rejected zip, missing files, compile error). */
-function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
+export function withAllTestsFailed(ctx: AssignmentContext | null, r: GradeReport, integrity?: IntegrityReport, keep?: TestResult[]): GradeReport {
   if (!ctx) return r;
   const reason = r.statusReason ?? r.status;
   const tests = ctx.grading.tests.map((t): TestResult =>
@@ -116,7 +123,11 @@ function finish(r: GradeReport, ctx: AssignmentContext): GradeReport {
   const maxScore = Object.values(ctx.source.manifest.blocks).reduce((a, b) => a + b.points, 0);
   const blocksScore = r.blocks.reduce((a, b) => a + b.score, 0);
   const deductions = r.integrity.deductions.reduce((a, d) => a + d.points, 0);
-  return { ...r, maxScore: round2(maxScore), score: round2(Math.max(0, blocksScore - deductions)) };
+  const score = round2(Math.max(0, blocksScore - deductions));
+  const policy = ctx.source.config.late;
+  const late = policy && r.submitted ? lateInfo(policy, r.submitted.at, r.submitted.source, maxScore, score) : null;
+  const notes = policy && !r.submitted ? [...r.notes, "no submission time is known (no LMS time, none in submission.json): the late policy was not applied"] : r.notes;
+  return { ...r, notes, late, maxScore: round2(maxScore), score: round2(score - (late?.points ?? 0)) };
 }
 
 async function gradeProject(
@@ -186,7 +197,7 @@ async function gradeProject(
     ? [`block${build.disabled.length > 1 ? "s" : ""} ${build.disabled.map((d) => `"${d.blockId}"`).join(", ")} did not compile and ${build.disabled.length > 1 ? "were" : "was"} set aside; the other blocks were graded`]
     : [];
   return finish({
-    ...r, notes: [...notes, ...disabledNote], tests: results, blocks,
+    ...r, notes: [...notes, ...disabledNote], tests: results, blocks, testStats: log.stats,
     integrity: { checked: true, findings: integrity.findings, deductions: integrity.deductions, warnings: integrity.warnings },
   }, ctx);
 }

@@ -22,6 +22,7 @@ import { availableBackends, backendByName, type BackendName } from "../lib/tenso
 import { loadNativeBackend } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
 import { benchA3 } from "../grader/samples/bench";
+import { queueBenchRows } from "../grader/queue/bench";
 
 interface Workload {
   name: string;
@@ -197,8 +198,9 @@ async function main(): Promise<void> {
     .option("--only <group>", "run one group: kernel, matmul, softmax, net or grader")
     .option("--backends <names>", "comma-separated backends to time (default: every available one but naive)")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
+    .option("--no-queue", "grader group: skip the Redis queue rows (one and two local workers)")
     .parse()
-    .opts<{ repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; only?: string; backends?: string; submissions: string }>();
+    .opts<{ repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; only?: string; backends?: string; submissions: string; queue: boolean }>();
   const repeat = Math.max(1, Number(opts.repeat));
   const groups = ["kernel", "matmul", "softmax", "net", "grader"];
   if (opts.only && !groups.includes(opts.only)) throw new Error(`--only: unknown group "${opts.only}"; choose ${groups.join(", ")}`);
@@ -250,6 +252,7 @@ async function main(): Promise<void> {
     console.log(`\nGrader throughput (${opts.submissions} solution-based A3 submissions, --jobs ${jobs}):`);
     const r = await benchA3({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), jobs, log: () => {} });
     console.log(`  ${r.submissions} graded in ${r.seconds.toFixed(1)} s: ${r.perMinute.toFixed(0)} submissions/minute, ${r.fullMarks} with full marks`);
+    if (opts.queue) await queueBenchRows({ repoRoot: path.resolve(__dirname, ".."), count: Number(opts.submissions), print: (l) => console.log(l) });
   }
 }
 

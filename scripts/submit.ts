@@ -33,6 +33,20 @@ const program = new Command()
   .option("--root <dir>", "project folder", path.resolve(__dirname, ".."))
   .showHelpAfterError();
 
+/**
+ * The time recorded in submission.json (the grader's late policy uses it when the LMS gives none). Fixed by
+ * $DLVR_SUBMITTED_AT (an ISO time) so that the same inputs can give the same zip bytes.
+ */
+function submissionTime(): string {
+  const fixed = process.env.DLVR_SUBMITTED_AT;
+  if (fixed !== undefined) {
+    const t = new Date(fixed).getTime();
+    if (!Number.isFinite(t)) throw new Error(`DLVR_SUBMITTED_AT="${fixed}" is not a valid time (use ISO 8601, e.g. 2026-03-14T23:59:00Z)`);
+    return new Date(t).toISOString();
+  }
+  return new Date().toISOString();
+}
+
 export async function submitMain(opts: Options): Promise<number> {
   const root = path.resolve(opts.root);
   const { manifest, manifestText } = pickManifest(root, opts.assignment);
@@ -45,7 +59,7 @@ export async function submitMain(opts: Options): Promise<number> {
     console.log(`submission refused: ${errors} problem${errors === 1 ? "" : "s"} marked FAIL above (${warnings} warnings). Fix them and run npm run submit again.`);
     return 1;
   }
-  const pkg = await packSubmission(root, manifest, manifestText, student);
+  const pkg = await packSubmission(root, manifest, manifestText, student, { submittedAt: submissionTime() });
   const outDir = path.resolve(opts.out ?? root);
   const file = path.join(outDir, pkg.fileName);
   fs.mkdirSync(outDir, { recursive: true });

@@ -41,9 +41,11 @@ export function tmpDir(prefix: string): string {
 }
 
 /** Writes a submission zip into dir (files override the solved module / models) and returns its path. */
-export async function writeSubmission(dir: string, student: StudentInfo, files: Record<string, string | Buffer> = {}, withModels = true): Promise<string> {
+export async function writeSubmission(
+  dir: string, student: StudentInfo, files: Record<string, string | Buffer> = {}, withModels = true, opts: { submittedAt?: string } = {},
+): Promise<string> {
   const f = a3Fixture();
-  const z = await buildSubmissionZip(ROOT, f.source, { ...(withModels ? f.models : {}), ...files }, student);
+  const z = await buildSubmissionZip(ROOT, f.source, { ...(withModels ? f.models : {}), ...files }, student, opts);
   const file = path.join(dir, z.fileName);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, z.zip);

@@ -212,11 +212,13 @@ describe("bookkeeping", () => {
       format: "dlvr-grader/1", assignment: "A3", key, zip_name: `${key}.zip`, zip_sha256: "f".repeat(64), fingerprint: "x", student_id: key, student_name: "A, B",
       option: 1, status: reason ? "rejected" : "graded", status_reason: reason, max_score: 10, blocks, deductions: 1,
     });
-    const csv = gradebookCsv([row("b", { x: 4, y: 6 }, null), row("a", {}, 'bad "zip"')]);
+    const late = { submittedAt: "2026-03-16T00:00:00.000Z", source: "lms" as const, deadline: "2026-03-14T23:59:00.000Z", minutesLate: 1441, daysLate: 2, percent: 20, points: 2 };
+    const csv = gradebookCsv([row("b", { x: 4, y: 6 }, null), row("a", {}, 'bad "zip"'), { ...row("c", { x: 4, y: 6 }, null), late }]);
     expect(csv.split("\n")).toEqual([
-      "submission,student_id,name,assignment,option,status,score,max_score,x,y,deductions,zip_sha256,reason",
-      `a,a,"A, B",A3,1,rejected,0,10,,,1,${"f".repeat(64)},"bad ""zip"""`,
-      `b,b,"A, B",A3,1,graded,9,10,4,6,1,${"f".repeat(64)},`,
+      "submission,student_id,name,assignment,option,status,score,max_score,x,y,deductions,late_days,late_penalty,zip_sha256,reason",
+      `a,a,"A, B",A3,1,rejected,0,10,,,1,,,${"f".repeat(64)},"bad ""zip"""`,
+      `b,b,"A, B",A3,1,graded,9,10,4,6,1,,,${"f".repeat(64)},`,
+      `c,c,"A, B",A3,1,graded,7,10,4,6,1,2,2,${"f".repeat(64)},`,
       "",
     ]);
   });

@@ -16,8 +16,10 @@ beforeAll(async () => {
 afterAll(cleanupTmp);
 
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-const run = (cwd: string, script: string, args: string[]) =>
-  spawnSync(process.execPath, [TSX, path.join(cwd, "scripts", script), ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+/** Submission time fixed, so the same inputs give the same zip bytes. */
+const SUBMITTED_AT = "2026-03-14T22:59:00.000Z";
+const run = (cwd: string, script: string, args: string[], env: Record<string, string> = { DLVR_SUBMITTED_AT: SUBMITTED_AT }) =>
+  spawnSync(process.execPath, [TSX, path.join(cwd, "scripts", script), ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
 
 describe("npm run submit", () => {
   it("writes {name}-{id}-A1-O{option}.zip for a clean submission, one line per file and a summary", async () => {
@@ -36,6 +38,9 @@ describe("npm run submit", () => {
     expect(lines.at(-1)).toMatch(/^wrote .*Jane_Doe-2023001-A1-O1\.zip \(\d+ KiB, 3 files \+ submission\.json; 0 warnings\)\. Upload this file\.$/);
     const zip = fs.readFileSync(path.join(student, "Jane_Doe-2023001-A1-O1.zip"));
     expect((await readZip(zip)).map((e) => e.path)).toEqual(["notebooks/toy.ipynb", "student_src/toy.ts", "submission.json", "toy_model.json"]);
+    // the submit time goes into submission.json (for the grader's late policy)
+    const info = JSON.parse((await readZip(zip)).find((e) => e.path === "submission.json")!.data.toString());
+    expect(info.submittedAt).toBe(SUBMITTED_AT);
     // same inputs, same bytes
     expect(run(student, "submit.ts", ["--name", "Jane Doe", "--id", "2023001", "--option", "1"]).status).toBe(0);
     expect(fs.readFileSync(path.join(student, "Jane_Doe-2023001-A1-O1.zip")).equals(zip)).toBe(true);

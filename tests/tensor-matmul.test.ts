@@ -53,7 +53,7 @@ describe("matmul", () => {
     expect(zeros(3, 0).matmul(zeros(0, 2)).tolist()).toEqual([[0, 0], [0, 0], [0, 0]]);
     expect(zeros(0, 3).matmul(zeros(3, 2)).shape).toEqual([0, 2]);
     const ints = tensor([[1, 2]], { dtype: "int32" });
-    expect(ints.matmul(ints.t()).dtype).toBe("float64");
+    expect(ints.matmul(ints.t()).dtype).toBe("int32");
     expect(ints.matmul(ints.t()).item()).toBe(5);
   });
 

@@ -96,7 +96,7 @@ describe("reductions", () => {
     expect(x.sum([0, 1]).item()).toBe(21);
     expect(x.mean(1).tolist()).toEqual([3, 4]);
     expect(x.mean().item()).toBe(3.5);
-    expect(tensor([1, 2], { dtype: "int32" }).mean().dtype).toBe("float64");
+    expect(() => tensor([1, 2], { dtype: "int32" }).mean()).toThrow(/mean: input dtype must be floating/);
   });
 
   it("max/min give values and indices; argmax breaks ties at the first index", () => {
@@ -144,7 +144,7 @@ describe("shape and indexing", () => {
     b.set([0, 0], 9);
     expect(a.at(0)).toBe(9);
     expect(() => a.reshape(4, -1)).toThrow(/invalid for input of size 6/);
-    expect(() => b.t().view(6)).toThrow(/not contiguous/);
+    expect(() => b.t().view(6)).toThrow(/^view: shape \[6\] is not compatible/);
     expect(b.t().reshape(6).toArray()).toEqual([9, 3, 1, 4, 2, 5]);
   });
 

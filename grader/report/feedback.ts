@@ -5,6 +5,7 @@
  */
 import { fmt } from "../score/compare";
 import type { BlockResult, GradeReport, TestResult } from "./report-types";
+import { lateText } from "../score/late-policy";
 
 const pts = (x: number) => fmt(x);
 
@@ -36,6 +37,7 @@ export function feedbackSummary(r: GradeReport): string {
   out.push(`# ${r.assignment} feedback: ${who}`, "");
   out.push(`**Score: ${pts(r.score)} / ${pts(r.maxScore)}** (${STATUS_TEXT[r.status]})`, "");
   out.push(`Submission: \`${r.zipName}\` (sha256 ${r.zipSha256.slice(0, 12)})`, "");
+  if (r.late) out.push(`Late policy: ${lateText(r.late)}`, "");
   if (r.statusReason) out.push(`> ${r.statusReason}`, "");
   if (r.compileError) out.push("Compile error:", "", "```", r.compileError, "```", "");
   if (r.blocks.length) {

@@ -8,6 +8,7 @@
 import type { Visibility } from "../integrity/policy";
 import { feedbackSummary, testOutputLines } from "./feedback";
 import type { GradeReport, SubmissionStatus } from "./report-types";
+import { lateText, type LateInfo } from "../score/late-policy";
 
 export const RESULTS_FORMAT = "dlvr-grader/1";
 
@@ -37,6 +38,9 @@ export interface ResultsExtra {
   max_score: number;
   blocks: Record<string, number>;
   deductions: number;
+  /** The late policy applied (absent in results written before it existed). */
+  late?: LateInfo | null;
+  submitted_at?: string | null;
 }
 
 export interface GradescopeResults {
@@ -76,6 +80,12 @@ export function toGradescope(r: GradeReport, visibility: Visibility): Gradescope
       visibility, tags: ["integrity"],
     });
   });
+  if (r.late && r.late.points > 0) {
+    tests.push({
+      name: "Late penalty", number: `${r.blocks.length + 2}.1`, score: -r.late.points, max_score: 0, status: "failed",
+      output: lateText(r.late), visibility, tags: ["late"],
+    });
+  }
   return {
     score: r.score,
     output: feedbackSummary(r),
@@ -89,6 +99,7 @@ export function toGradescope(r: GradeReport, visibility: Visibility): Gradescope
       student_id: r.student.id, student_name: r.student.name, option: r.student.option, status: r.status, status_reason: r.statusReason,
       max_score: r.maxScore, blocks: Object.fromEntries(r.blocks.map((b) => [b.id, b.score])),
       deductions: r.integrity.deductions.reduce((a, d) => a + d.points, 0),
+      late: r.late, submitted_at: r.submitted?.at ?? null,
     },
   };
 }

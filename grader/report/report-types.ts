@@ -4,6 +4,7 @@ import type { Issue } from "../../lib/course/report";
 import type { AppliedDeduction, IntegrityFinding } from "../integrity/integrity";
 import type { StaticFinding } from "../integrity/static-checks";
 import type { StudentIdentity } from "../intake/submission-files";
+import type { LateInfo } from "../score/late-policy";
 
 export type SubmissionStatus =
   /** Tests ran (some may have failed, timed out or crashed). */
@@ -67,6 +68,12 @@ export interface GradeReport {
   compileError: string | null;
   /** Identifies the grading setup (secret fingerprint, grader and release hashes); equal => same grading. */
   fingerprint: string;
+  /** When the submission was made (the LMS's time, else submission.json's), if known. */
+  submitted: { at: string; source: LateInfo["source"] } | null;
+  /** The assignment's late policy applied to it (null: no policy, or no submission time). */
+  late: LateInfo | null;
+  /** Per test: milliseconds and resident memory after it, as the runner measured them (not in results.json). */
+  testStats: Record<string, { ms: number; rssBytes: number }>;
   /** Milliseconds per stage (extract, checks, compile, run, grade). Not part of results.json (reproducibility). */
   timings: Record<string, number>;
 }

@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PLAN_FILE, START_PREFIX, type Plan, type ProbeError, type ProbeOutcome } from "./runner/protocol";
+import { PLAN_FILE, START_PREFIX, STATS_PREFIX, type Plan, type ProbeError, type ProbeOutcome } from "./runner/protocol";
 import { runSandboxed, type RunResult, type SandboxInfo } from "./sandbox";
 import { MiB } from "./limits";
 import type { WireValue } from "./runner/wire";
@@ -30,6 +30,8 @@ export type TestOutcome =
 export interface RunLog {
   /** One line per sandboxed run: which tests, how it ended. No durations (results must be reproducible). */
   runs: { tests: number; status: string; fault?: string }[];
+  /** Per test, as the runner measured it: milliseconds and the process's resident memory after it (report only). */
+  stats: Record<string, { ms: number; rssBytes: number }>;
 }
 
 export interface RunOptions {
@@ -68,13 +70,17 @@ function faultText(r: RunResult): string {
 
 export async function runTests(o: RunOptions, tests: PlannedTest[]): Promise<{ outcomes: Map<string, TestOutcome>; log: RunLog }> {
   const outcomes = new Map<string, TestOutcome>();
-  const log: RunLog = { runs: [] };
+  const log: RunLog = { runs: [], stats: {} };
   if (tests.length === 0) return { outcomes, log };
   const budget = (ts: PlannedTest[]) => Math.round(ts.reduce((a, t) => a + t.budgetMs, 0) * o.timeScale);
   /** Records the outcomes of a run; returns the tests to run again (not started, or cut short by the run's cap). */
   const collect = (r: RunResult, ts: PlannedTest[], capped = false): PlannedTest[] => {
     const notStarted: PlannedTest[] = [];
     for (const t of ts) {
+      const st = r.parts[`${STATS_PREFIX}${t.name}`] as { ms?: unknown; rssBytes?: unknown } | undefined;
+      if (st && typeof st.ms === "number" && Number.isFinite(st.ms) && typeof st.rssBytes === "number" && Number.isFinite(st.rssBytes)) {
+        log.stats[t.name] = { ms: Math.round(st.ms), rssBytes: st.rssBytes };
+      }
       const part = r.parts[t.name];
       if (isOutcome(part)) outcomes.set(t.name, part.ok ? { kind: "value", value: part.value } : { kind: "error", error: part.error });
       else if (r.parts[`${START_PREFIX}${t.name}`] !== undefined && capped && r.status === "timeout") {

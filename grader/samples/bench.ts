@@ -5,10 +5,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gradeBatch, type BatchSummary } from "../batch";
+import { gradeBatch, type BatchSummary, type RemoteGrading } from "../batch";
 import { loadManifestSource } from "../integrity/manifest-source";
 import { a3ReferenceModels } from "./reference-models";
 import { buildSubmissionZip } from "./submission-builder";
+
+export const BENCH_SECRET = "bench-secret";
 
 export interface BenchResult {
   submissions: number;
@@ -19,7 +21,11 @@ export interface BenchResult {
   summary: BatchSummary;
 }
 
-export async function benchA3(o: { repoRoot: string; count: number; jobs: number; secret?: string; log?: (l: string) => void }): Promise<BenchResult> {
+export async function benchA3(o: {
+  repoRoot: string; count: number; jobs: number; secret?: string; log?: (l: string) => void;
+  /** Grade on queue workers instead (grader/queue/bench.ts). */
+  remote?: RemoteGrading;
+}): Promise<BenchResult> {
   const log = o.log ?? ((l: string) => console.log(l));
   process.env.TENSOR_QUIET ??= "1";
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-grade-bench-"));
@@ -38,8 +44,8 @@ export async function benchA3(o: { repoRoot: string; count: number; jobs: number
     }
     log(`bench: grading ${o.count} submissions with --jobs ${o.jobs} ...`);
     const summary = await gradeBatch({
-      inputs: [zips], outDir: path.join(tmp, "out"), jobs: o.jobs, secret: o.secret ?? "bench-secret", force: true, repoRoot: o.repoRoot,
-      progressMode: "lines", log: () => {}, warn: () => {},
+      inputs: [zips], outDir: path.join(tmp, "out"), jobs: o.jobs, secret: o.secret ?? BENCH_SECRET, force: true, repoRoot: o.repoRoot,
+      progressMode: "lines", log: () => {}, warn: () => {}, remote: o.remote,
     });
     const seconds = summary.durationMs / 1000;
     const fullMarks = summary.runs.filter((r) => r.results.score === r.results.extra_data.max_score).length;

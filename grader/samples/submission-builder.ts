@@ -53,7 +53,7 @@ export function executedReleaseNotebook(repoRoot: string, nbPath: string): strin
  * (solved modules, executed release notebooks). Returns the zip's bytes and its conventional file name.
  */
 export async function buildSubmissionZip(
-  repoRoot: string, source: ManifestSource, files: Record<string, string | Buffer>, student: StudentInfo,
+  repoRoot: string, source: ManifestSource, files: Record<string, string | Buffer>, student: StudentInfo, opts: { submittedAt?: string } = {},
 ): Promise<{ fileName: string; zip: Buffer }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-build-sub-"));
   try {
@@ -68,12 +68,15 @@ export async function buildSubmissionZip(
     }
     const needed = submissionPaths(source.manifest);
     if (needed.every((p) => p in all)) {
-      const pkg = await packSubmission(dir, source.manifest, source.text, student);
+      const pkg = await packSubmission(dir, source.manifest, source.text, student, opts);
       return { fileName: pkg.fileName, zip: pkg.zip };
     }
     // An incomplete submission (packSubmission insists on every file): the same layout with what there is.
     const entries: ZipEntry[] = Object.keys(all).sort().map((p) => ({ path: p, data: fs.readFileSync(path.join(dir, p)) }));
-    const info = { format: "dlvr-submission/1", assignment: source.manifest.assignment, name: student.name, id: student.id, option: student.option };
+    const info = {
+      format: "dlvr-submission/1", assignment: source.manifest.assignment, name: student.name, id: student.id, option: student.option,
+      ...(opts.submittedAt ? { submittedAt: opts.submittedAt } : {}),
+    };
     entries.push({ path: "submission.json", data: Buffer.from(`${JSON.stringify(info, null, 2)}\n`) });
     return { fileName: submissionFileName(source.manifest.submissionFileName, student), zip: await zipBuffer(entries) };
   } finally {

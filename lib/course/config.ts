@@ -22,6 +22,23 @@ export interface BlockConfig {
   forbiddenApis?: string[];
 }
 
+/** Late policy: percent of the points possible per started day after the deadline (grace period first), capped. */
+export interface LatePolicyConfig {
+  /** ISO 8601 with a time zone. */
+  deadline: string;
+  graceMinutes?: number;
+  penaltyPerDay: number;
+  maxPenalty?: number;
+}
+
+/** How the grade is exported to the LMS (gradebook-canvas.csv). */
+export interface LmsConfig {
+  assignmentName?: string;
+  columns?: "total" | "blocks" | "questions";
+  /** Question name -> block ids (for columns: "questions"). */
+  questions?: Record<string, string[]>;
+}
+
 export interface AssignmentConfig {
   id: string;
   title: string;
@@ -30,6 +47,8 @@ export interface AssignmentConfig {
   blocks: Record<string, BlockConfig>;
   requiredFiles: string[];
   publicTests: string[];
+  late?: LatePolicyConfig;
+  lms?: LmsConfig;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +81,16 @@ export function validateConfig(data: unknown, expectedId?: string): string[] {
       errors.push(`requiredFiles[${i}]: "${f}" must be an output the notebook writes (e.g. svm_best_model.json), not a source file`);
     }
   });
+  if (c.late && !Number.isFinite(new Date(c.late.deadline).getTime())) errors.push(`late.deadline: "${c.late.deadline}" is not a valid time`);
+  if (c.lms?.columns === "questions" && !c.lms.questions) errors.push('lms.questions: needed when lms.columns is "questions"');
+  const owner = new Map<string, string>();
+  for (const [q, ids] of Object.entries(c.lms?.questions ?? {})) {
+    for (const id of ids) {
+      if (!(id in c.blocks)) errors.push(`lms.questions["${q}"]: "${id}" is not a block of this assignment`);
+      else if (owner.has(id)) errors.push(`lms.questions["${q}"]: block "${id}" is already counted in "${owner.get(id)}"`);
+      else owner.set(id, q);
+    }
+  }
   return errors;
 }
 

@@ -188,8 +188,13 @@ export function submissionPaths(manifest: ReleaseManifest): string[] {
   return [...manifest.modules.map((m) => m.path), ...manifest.notebooks.map((n) => n.path), ...manifest.requiredFiles].sort();
 }
 
-/** Packs the submission; deterministic bytes for the same files and student info. */
-export async function packSubmission(root: string, manifest: ReleaseManifest, manifestText: string, student: StudentInfo): Promise<SubmissionPackage> {
+/**
+ * Packs the submission; deterministic bytes for the same files, student info and `submittedAt` (the time the
+ * submit command records for the grader's late policy; left out when not given).
+ */
+export async function packSubmission(
+  root: string, manifest: ReleaseManifest, manifestText: string, student: StudentInfo, opts: { submittedAt?: string } = {},
+): Promise<SubmissionPackage> {
   const entries: ZipEntry[] = submissionPaths(manifest).map((p) => ({ path: p, data: fs.readFileSync(path.join(root, p)) }));
   const files = entries.map((e) => ({ path: e.path, sha256: sha256(e.data), bytes: e.data.length }));
   const info = {
@@ -199,6 +204,7 @@ export async function packSubmission(root: string, manifest: ReleaseManifest, ma
     id: student.id,
     option: student.option,
     releaseManifestSha256: sha256(manifestText),
+    ...(opts.submittedAt ? { submittedAt: opts.submittedAt } : {}),
     files,
   };
   entries.push({ path: "submission.json", data: Buffer.from(JSON.stringify(info, null, 2) + "\n") });

@@ -1,4 +1,5 @@
 import { allocate, checkDType, DEFAULT_DTYPE, type DType, type Storage } from "./dtype";
+import { castNumber } from "./promote";
 import { defaultGenerator, type Generator } from "./random";
 import { formatShape, numelOf } from "./shape";
 import { Tensor } from "./tensor";
@@ -47,7 +48,9 @@ export function tensor(
     if (numelOf(shape) !== data.length) {
       throw new RangeError(`tensor: shape ${formatShape(shape)} needs ${numelOf(shape)} elements, the array has ${data.length}`);
     }
-    const t = new Tensor(data, shape);
+    // A Uint8Array is a bool tensor's storage, which must hold only 0 and 1.
+    const bytes = data instanceof Uint8Array && data.some((v) => v > 1) ? data.map((v) => (v !== 0 ? 1 : 0)) : data;
+    const t = new Tensor(bytes, shape);
     return opts.dtype ? t.to(checkDType(opts.dtype)) : t;
   }
   const shape: number[] = [];
@@ -64,7 +67,7 @@ export function tensor(
     if (dim === shape.length) {
       if (Array.isArray(x)) throw new RangeError(`tensor: ragged nested array at [${path.join("][")}]: expected a number, got an array`);
       if (typeof x !== "number" && typeof x !== "boolean") throw new TypeError(`tensor: expected numbers, got ${typeof x} at [${path.join("][")}]`);
-      out[pos++] = Number(x);
+      out[pos++] = dtype === "bool" ? castNumber(Number(x), "bool") : Number(x);
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[dim]) {
@@ -81,8 +84,9 @@ export function tensor(
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   const { shape: s, opts: o } = parseShapeArgs([shape, opts], "full");
-  const out = allocate(o.dtype ?? DEFAULT_DTYPE, numelOf(s));
-  out.fill(value);
+  const dtype = o.dtype ?? DEFAULT_DTYPE;
+  const out = allocate(dtype, numelOf(s));
+  out.fill(dtype === "bool" ? castNumber(value, "bool") : value);
   return new Tensor(out, s);
 }
 
@@ -104,6 +108,32 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return ones(t.shape, { dtype: opts.dtype ?? t.dtype });
 }
 
+export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: opts.dtype ?? t.dtype });
+}
+
+/** Uniform samples in [0, 1) with t's shape (and dtype, which must be floating, unless one is given). */
+export function randLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return rand(t.shape, { ...opts, dtype: opts.dtype ?? t.dtype });
+}
+
+/** Standard normal samples with t's shape (and dtype, which must be floating, unless one is given). */
+export function randnLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return randn(t.shape, { ...opts, dtype: opts.dtype ?? t.dtype });
+}
+
+/** `steps` evenly spaced values from start to end inclusive (float64 unless a dtype is given), like torch.linspace. */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const out = allocate(opts.dtype ?? DEFAULT_DTYPE, steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Like torch: the first half counts up from start, the second half down from end, so both ends are exact.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  if (steps === 1) out[0] = start;
+  return new Tensor(out, [steps]);
+}
+
 /**
  * Evenly spaced values in [start, end): `arange(5)`, `arange(2, 10, 2)`. Integer arguments give int32
  * (handy as indices, like torch.arange with ints); any fractional argument gives float64.
@@ -111,6 +141,7 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new RangeError("arange: step must be non-zero");
+  if ((hi - lo) * step < 0) throw new RangeError(`arange: the range [${lo}, ${hi}) is inconsistent with the step sign (step ${step})`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const integral = [lo, hi, step].every(Number.isInteger);
   const out = allocate(opts.dtype ?? (integral ? "int32" : DEFAULT_DTYPE), n);
@@ -143,16 +174,35 @@ export function randn(...args: ShapeArgs): Tensor {
   return new Tensor(out, shape);
 }
 
-/** Uniform integers in [low, high) as int32, like torch.randint(low, high, shape). */
-export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
+const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Uniform integers in [low, high) as int32, like torch.randint: `randint(low, high, shape)` or `randint(high, shape)`.
+ * The bounds must fit int32 (the values could not be stored otherwise).
+ */
+export function randint(low: number, high: number, shape: readonly number[], opts?: CreateOptions): Tensor;
+export function randint(high: number, shape: readonly number[], opts?: CreateOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | CreateOptions, d?: CreateOptions): Tensor {
+  const [low, high, shape, opts] = Array.isArray(b)
+    ? [0, a, b as readonly number[], (c ?? {}) as CreateOptions]
+    : [a, b as number, c as readonly number[], d ?? {}];
+  if (!Array.isArray(shape)) throw new TypeError("randint: expected a size array, as in randint(low, high, [n]) or randint(high, [n])");
+  const { shape: size } = parseShapeArgs([shape], "randint");
+  for (const [name, v] of [["low", low], ["high", high]] as const) {
+    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX + 1) {
+      throw new RangeError(`randint: ${name} must be an integer in [-2**31, 2**31], got ${v}`);
+    }
+  }
+  if (!(high > low)) throw new RangeError(`randint: need low < high, got low=${low}, high=${high}`);
   const g = opts.generator ?? defaultGenerator();
-  const out = allocate(opts.dtype ?? "int32", numelOf(shape));
+  const out = allocate(opts.dtype ?? "int32", numelOf(size));
   for (let i = 0; i < out.length; i++) out[i] = g.integer(low, high);
-  return new Tensor(out, [...shape]);
+  return new Tensor(out, size);
 }
 
 /** A random permutation of 0..n-1 as int32 (Fisher-Yates). */
 export function randperm(n: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0 || n > INT32_MAX) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator();
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

@@ -62,8 +62,7 @@ export function transposeInto(src: FloatArray, rows: number, cols: number, out: 
 function vectorTimesMatrix(n: number, k: number, x: FloatArray, b: FloatArray, c: FloatArray): void {
   const acc = new Float64Array(n);
   for (let p = 0; p < k; p++) {
-    const xp = x[p];
-    if (xp === 0) continue;
+    const xp = x[p]; // no shortcut for xp === 0: 0 * inf must stay NaN, as in every other kernel
     const row = p * n;
     for (let j = 0; j < n; j++) acc[j] += xp * b[row + j];
   }

@@ -79,3 +79,34 @@ export function inferShape(requested: readonly number[], numel: number, op: stri
 export function splitAround(shape: readonly number[], dim: number): [number, number, number] {
   return [numelOf(shape.slice(0, dim)), shape[dim], numelOf(shape.slice(dim + 1))];
 }
+
+/**
+ * Strides that show a tensor of `shape`/`strides` as `newShape` without copying, or null when no such strides
+ * exist (torch's computeStride): dims may merge or split only within runs that are contiguous in memory.
+ */
+export function viewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | null {
+  const numel = numelOf(shape);
+  if (numel === 0 || shape.length === 0) return contiguousStrides(newShape);
+  const out = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBase = strides[strides.length - 1];
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    tensorNumel *= shape[d];
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? out : null;
+}

@@ -1,13 +1,14 @@
 import type { FloatArray } from "./backend";
 import { elementwise, gemm } from "./backends";
 import {
-  allocate, checkDType, DEFAULT_DTYPE, dtypeOf, floatingOf, isFloating, promote,
+  allocate, checkDType, dtypeOf, floatingOf, isFloating, promote,
   type DType, type Storage,
 } from "./dtype";
 import { formatTensor } from "./format";
 import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB } from "./portable-elementwise";
+import { canCast, castNumber, resultType } from "./promote";
 import {
-  broadcastShapes, contiguousStrides, formatShape, inferShape, normDim, numelOf, sameShape, splitAround,
+  broadcastShapes, contiguousStrides, formatShape, inferShape, normDim, numelOf, sameShape, splitAround, viewStrides,
 } from "./shape";
 
 /** Anything an op accepts where a tensor is expected: a Tensor or a plain number (a 0-d tensor). */
@@ -55,6 +56,7 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
+    if (this.ndim === 0) throw new RangeError(`size: dimension specified as ${dim} but the tensor has no dimensions`);
     return this.shape[normDim(dim, this.ndim, "size")];
   }
 
@@ -115,7 +117,7 @@ export class Tensor {
 
   /** Write one element in place: `dW.set([i, j], v)`. */
   set(idx: number | readonly number[], value: number): this {
-    this.data[this.flatIndex(typeof idx === "number" ? [idx] : idx, "set")] = value;
+    this.data[this.flatIndex(typeof idx === "number" ? [idx] : idx, "set")] = this.dtype === "bool" ? castNumber(value, "bool") : value;
     return this;
   }
 
@@ -187,20 +189,26 @@ export class Tensor {
 
   // ---------------------------------------------------------------- views and shape
 
-  /** Same elements, new shape (one entry may be -1). Shares memory when contiguous, else copies, like torch.reshape. */
+  /** Same elements, new shape (one entry may be -1). A view when the strides allow it (as torch.view), else a copy, like torch.reshape. */
   reshape(...shape: number[] | [readonly number[]]): Tensor {
-    const requested = flattenShapeArgs(shape);
-    const resolved = inferShape(requested, this.numel(), "reshape");
-    const base = this.isContiguous() ? this : this.contiguous();
+    const resolved = inferShape(flattenShapeArgs(shape), this.numel(), "reshape");
+    const strides = viewStrides(this.shape, this.strides, resolved);
+    if (strides !== null) return new Tensor(this.data, resolved, strides, this.offset);
+    const base = this.contiguous();
     return new Tensor(base.data, resolved, undefined, base.offset);
   }
 
-  /** Like reshape, but never copies: a non-contiguous tensor is an error (as in torch.view). */
+  /** Like reshape, but never copies: an error when the strides cannot express the new shape (as in torch.view). */
   view(...shape: number[] | [readonly number[]]): Tensor {
-    if (!this.isContiguous()) {
-      throw new Error(`view: tensor of shape ${formatShape(this.shape)} is not contiguous (a transpose or column slice); use reshape() or call contiguous() first`);
+    const resolved = inferShape(flattenShapeArgs(shape), this.numel(), "view");
+    const strides = viewStrides(this.shape, this.strides, resolved);
+    if (strides === null) {
+      throw new Error(
+        `view: shape ${formatShape(resolved)} is not compatible with the size ${formatShape(this.shape)} and strides ` +
+          `${formatShape(this.strides)} of this tensor (at least one dimension spans two non-adjacent blocks, e.g. after a transpose); use reshape() or call contiguous() first`,
+      );
     }
-    return this.reshape(...shape);
+    return new Tensor(this.data, resolved, strides, this.offset);
   }
 
   flatten(): Tensor {
@@ -211,6 +219,7 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     const a = normDim(dim0, this.ndim, "transpose");
     const b = normDim(dim1, this.ndim, "transpose");
+    if (this.ndim === 0) return this;
     const shape = [...this.shape];
     const strides = [...this.strides];
     [shape[a], shape[b]] = [shape[b], shape[a]];
@@ -243,6 +252,7 @@ export class Tensor {
 
   /** Drop size-1 dims (all of them, or only `dim`). */
   squeeze(dim?: number): Tensor {
+    if (dim !== undefined) normDim(dim, this.ndim, "squeeze");
     const keep = (d: number): boolean =>
       dim === undefined ? this.shape[d] !== 1 : d !== normDim(dim, this.ndim, "squeeze") || this.shape[d] !== 1;
     const dims = this.shape.map((_, d) => d).filter(keep);
@@ -251,6 +261,7 @@ export class Tensor {
 
   /** Elements start..end-1 (step apart) along `dim`, as a view: `X.slice(0, 0, 100)` is X[0:100]. */
   slice(dim: number, start = 0, end?: number, step = 1): Tensor {
+    noZeroDim(this, "slice");
     const d = normDim(dim, this.ndim, "slice");
     const size = this.shape[d];
     if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
@@ -266,11 +277,24 @@ export class Tensor {
 
   /** Like torch.narrow: `length` elements from `start` along `dim` (a view). */
   narrow(dim: number, start: number, length: number): Tensor {
-    return this.slice(dim, start, start + length);
+    noZeroDim(this, "narrow");
+    const d = normDim(dim, this.ndim, "narrow");
+    const size = this.shape[d];
+    // torch wraps a negative start like a dim index: an empty dim still takes -1 (as 0).
+    const span = Math.max(size, 1);
+    if (!Number.isInteger(start) || start < -span || start > size) {
+      throw new RangeError(`narrow: start (${start}) is out of range for dimension ${d} of size ${size} (expected [${-span}, ${size}])`);
+    }
+    const s = start < 0 ? start + span : start;
+    if (!Number.isInteger(length) || length < 0 || s + length > size) {
+      throw new RangeError(`narrow: start (${s}) + length (${length}) exceeds dimension ${d} of size ${size}`);
+    }
+    return this.slice(d, s, s + length);
   }
 
   /** Index one position along `dim` and drop that dim (a view): `W.select(1, j)` is the column W[:, j]. */
   select(dim: number, index: number): Tensor {
+    noZeroDim(this, "select");
     const d = normDim(dim, this.ndim, "select");
     const size = this.shape[d];
     if (!Number.isInteger(index) || index < -size || index >= size) {
@@ -289,90 +313,145 @@ export class Tensor {
 
   /** Repeat size-1 dims to `shape` without copying (stride 0), like torch.expand. */
   expand(...shape: number[] | [readonly number[]]): Tensor {
-    const target = flattenShapeArgs(shape);
-    const full = broadcastShapes(this.shape, target, "expand");
-    if (!sameShape(full, target)) {
-      throw new RangeError(`expand: shape ${formatShape(this.shape)} cannot be expanded to ${formatShape(target)}`);
-    }
+    const requested = flattenShapeArgs(shape);
+    const lead = requested.length - this.ndim;
+    const fail = (why: string): never => {
+      throw new RangeError(`expand: shape ${formatShape(this.shape)} cannot be expanded to ${formatShape(requested)}: ${why}`);
+    };
+    if (lead < 0) fail(`the target has fewer dims (${requested.length}) than the tensor (${this.ndim})`);
+    const target = requested.map((s, d) => {
+      if (s === -1) {
+        if (d < lead) fail(`-1 is not allowed in a new leading dim ${d}`);
+        return this.shape[d - lead];
+      }
+      if (!Number.isInteger(s) || s < 0) fail(`sizes must be non-negative integers or -1, got ${s}`);
+      if (d >= lead && this.shape[d - lead] !== 1 && this.shape[d - lead] !== s) {
+        fail(`dim ${d} has size ${this.shape[d - lead]}, which is not 1`);
+      }
+      return s;
+    });
     return new Tensor(this.data, target, broadcastStrides(this, target), this.offset);
   }
 
   // ---------------------------------------------------------------- elementwise arithmetic
+  // Every binary op works in the operands' common dtype (torch's result type, promote.ts): operands of another
+  // dtype are first converted to it (a number rounded to float32 for a float32 tensor), then each value is
+  // computed in double and rounded once to the output dtype; int32 results wrap around like torch's int32.
 
+  /** this + alpha * other. */
   add(other: TensorLike, alpha = 1): Tensor {
-    const o = alpha === 1 ? other : scaled(other, alpha);
-    return binary(this, o, resultType(this, o), (x, y) => x + y, ADD, "add");
+    const ct = resultType(this, other);
+    if (alpha !== 1) return addScaled(this, other, ct, alpha, "add");
+    return binary(this, other, ct, ct, ADD_FN, ADD, "add");
   }
+  /** this - alpha * other. */
   sub(other: TensorLike, alpha = 1): Tensor {
-    const o = alpha === 1 ? other : scaled(other, alpha);
-    return binary(this, o, resultType(this, o), (x, y) => x - y, SUB, "sub");
+    const ct = resultType(this, other);
+    noBoolSub(this, other, "sub");
+    if (alpha !== 1) return addScaled(this, other, ct, -alpha, "sub");
+    return binary(this, other, ct, ct, SUB_FN, SUB, "sub");
   }
   mul(other: TensorLike): Tensor {
-    return binary(this, other, resultType(this, other), (x, y) => x * y, MUL, "mul");
+    const ct = resultType(this, other);
+    return binary(this, other, ct, ct, ct === "int32" ? Math.imul : MUL_FN, MUL, "mul");
   }
   /** True division: the result is floating even for integer inputs. */
   div(other: TensorLike): Tensor {
-    return binary(this, other, floatingOf(resultType(this, other)), (x, y) => x / y, DIV, "div");
+    const ct = resultType(this, other);
+    return binary(this, other, ct, floatingOf(ct), DIV_FN, DIV, "div");
   }
+  /** this ** exponent; integer tensors with integer exponents stay integer (negative exponents are an error, as in torch). */
   pow(exponent: TensorLike): Tensor {
-    if (exponent === 2) return this.mul(this);
-    return binary(this, exponent, floatingOf(resultType(this, exponent)), Math.pow, -1, "pow");
+    const ct = resultType(this, exponent);
+    if (ct === "bool") throw new TypeError("pow: not implemented for bool tensors (as in torch)");
+    if (!isFloating(ct)) {
+      if (typeof exponent === "number" && exponent < 0) throw new RangeError("pow: integers to negative integer powers are not allowed");
+      return binary(this, exponent, ct, ct, intPow, -1, "pow");
+    }
+    if (exponent === 2 && ct === this.dtype) return this.mul(this);
+    // torch computes x ** 0.5 as sqrt(x) and x ** -0.5 as 1 / sqrt(x) (they differ from pow at -inf).
+    if (exponent === 0.5) return binary(this, 0, ct, ct, (x) => Math.sqrt(x), -1, "pow");
+    if (exponent === -0.5) return binary(this, 0, ct, ct, (x) => 1 / Math.sqrt(x), -1, "pow");
+    return binary(this, exponent, ct, ct, floatPow, -1, "pow");
   }
   maximum(other: TensorLike): Tensor {
-    return binary(this, other, resultType(this, other), nanMax, -1, "maximum");
+    const ct = resultType(this, other);
+    return binary(this, other, ct, ct, nanMax, -1, "maximum");
   }
   minimum(other: TensorLike): Tensor {
-    return binary(this, other, resultType(this, other), nanMin, -1, "minimum");
+    const ct = resultType(this, other);
+    return binary(this, other, ct, ct, nanMin, -1, "minimum");
   }
 
-  neg(): Tensor { return unary(this, this.dtype === "bool" ? "int32" : this.dtype, (x) => -x, NEG); }
-  abs(): Tensor { return unary(this, this.dtype, Math.abs, ABS); }
+  neg(): Tensor {
+    if (this.dtype === "bool") {
+      throw new TypeError("neg: negation of a bool tensor is not supported (as in torch); to invert a mask use logicalNot()");
+    }
+    return unary(this, this.dtype, (x) => -x, NEG);
+  }
+  abs(): Tensor {
+    if (this.dtype === "bool") throw new TypeError("abs: not supported for bool tensors (as in torch)");
+    return unary(this, this.dtype, Math.abs, ABS);
+  }
   exp(): Tensor { return unary(this, floatingOf(this.dtype), Math.exp, EXP); }
   log(): Tensor { return unary(this, floatingOf(this.dtype), Math.log, LOG); }
   sqrt(): Tensor { return unary(this, floatingOf(this.dtype), Math.sqrt, SQRT); }
-  square(): Tensor { return this.mul(this); }
+  /** x * x; bool gives int32 (torch's square is pow(x, 2)). */
+  square(): Tensor { return this.dtype === "bool" ? this.to("int32").mul(this) : this.mul(this); }
   sign(): Tensor { return unary(this, this.dtype, Math.sign); }
 
-  /** Limit values to [min, max]: `margins.clamp({ min: 0 })` or `x.clamp(0)`. NaN stays NaN. */
+  /**
+   * Limit values to [min, max]: `margins.clamp({ min: 0 })` or `x.clamp(0)`. NaN stays NaN; min > max gives max
+   * everywhere (torch's min(max(x, min), max)); fractional bounds make an integer tensor float64 (torch's result type).
+   */
   clamp(minOrOpts?: number | null | ClampBounds, max?: number | null): Tensor {
-    const { lo, hi } = clampBounds(minOrOpts, max);
-    const src = this.contiguous().data;
-    const out = allocate(this.dtype, src.length);
+    const { ct, lo, hi } = clampSpec(this, minOrOpts, max);
+    const src = (this.dtype === ct ? this : this.to(ct)).contiguous().data;
+    const out = allocate(ct, src.length);
     elementwise().clamp(src, out, lo, hi);
     return new Tensor(out, this.shape);
   }
 
   // ---------------------------------------------------------------- comparisons (bool results)
 
-  gt(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x > y ? 1 : 0), GT, "gt"); }
-  ge(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x >= y ? 1 : 0), GE, "ge"); }
-  lt(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x < y ? 1 : 0), LT, "lt"); }
-  le(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x <= y ? 1 : 0), LE, "le"); }
-  eq(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x === y ? 1 : 0), -1, "eq"); }
-  ne(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x !== y ? 1 : 0), -1, "ne"); }
-  logicalNot(): Tensor { return unary(this, "bool", (x) => (x ? 0 : 1)); }
-  logicalAnd(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x && y ? 1 : 0), -1, "logicalAnd"); }
-  logicalOr(other: TensorLike): Tensor { return binary(this, other, "bool", (x, y) => (x || y ? 1 : 0), -1, "logicalOr"); }
+  gt(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x > y ? 1 : 0), GT, "gt"); }
+  ge(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x >= y ? 1 : 0), GE, "ge"); }
+  lt(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x < y ? 1 : 0), LT, "lt"); }
+  le(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x <= y ? 1 : 0), LE, "le"); }
+  eq(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x === y ? 1 : 0), -1, "eq"); }
+  ne(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x !== y ? 1 : 0), -1, "ne"); }
+  logicalNot(): Tensor { return unary(this, "bool", (x) => (x === 0 ? 1 : 0)); }
+  // NaN counts as true, as in torch (JS truthiness would make it false).
+  logicalAnd(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x !== 0 && y !== 0 ? 1 : 0), -1, "logicalAnd"); }
+  logicalOr(other: TensorLike): Tensor { return compare(this, other, (x, y) => (x !== 0 || y !== 0 ? 1 : 0), -1, "logicalOr"); }
+  logicalXor(other: TensorLike): Tensor { return compare(this, other, (x, y) => ((x !== 0) !== (y !== 0) ? 1 : 0), -1, "logicalXor"); }
 
-  /** True when every element equals the other's within atol + rtol * |other| (shapes must broadcast). */
+  /** True when every element equals the other's within atol + rtol * |other| (shapes must broadcast); NaN is never close. */
   allclose(other: TensorLike, rtol = 1e-5, atol = 1e-8): boolean {
-    return binary(this, other, "bool", (x, y) => (Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0), -1, "allclose").all();
+    const close = (x: number, y: number): number => (x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0);
+    return binary(this, other, "float64", "bool", close, -1, "allclose").all();
   }
 
   // ---------------------------------------------------------------- in place (for SGD updates and gradients)
 
   /** this += alpha * other; with a same-shape tensor this is one fused pass (the SGD update W.add_(dW, -lr)). */
   add_(other: TensorLike, alpha = 1): this {
-    if (this.axpy(other, alpha)) return this;
-    return this.inPlace(alpha === 1 ? other : scaled(other, alpha), (x, y) => x + y, ADD, "add_");
+    const ct = inPlaceType(this, other, "add_");
+    checkAlpha(ct, alpha, "add_");
+    if (this.axpy(other, castNumber(alpha, ct))) return this;
+    return this.inPlace(other, ct, alpha === 1 ? ADD_FN : scaledAdd(ct, alpha), alpha === 1 ? ADD : -1, "add_");
   }
   sub_(other: TensorLike, alpha = 1): this {
-    if (this.axpy(other, -alpha)) return this;
-    return this.inPlace(alpha === 1 ? other : scaled(other, alpha), (x, y) => x - y, SUB, "sub_");
+    const ct = inPlaceType(this, other, "sub_");
+    noBoolSub(this, other, "sub_");
+    checkAlpha(ct, alpha, "sub_");
+    if (this.axpy(other, -castNumber(alpha, ct))) return this;
+    return this.inPlace(other, ct, alpha === 1 ? SUB_FN : scaledAdd(ct, -alpha), alpha === 1 ? SUB : -1, "sub_");
   }
 
   private axpy(other: TensorLike, alpha: number): boolean {
     if (typeof other === "number" || !isFloating(this.dtype) || !sameShape(this.shape, other.shape)) return false;
+    if (this.dtype === "float32" && other.dtype !== "float32" && other.dtype !== "float64") return false;
     if (this.isPacked() && other.isPacked()) {
       elementwise().axpy(this.data as FloatArray, other.data, alpha);
       return true;
@@ -386,29 +465,41 @@ export class Tensor {
     }
     return false;
   }
-  mul_(other: TensorLike): this { return this.inPlace(other, (x, y) => x * y, MUL, "mul_"); }
-  div_(other: TensorLike): this { return this.inPlace(other, (x, y) => x / y, DIV, "div_"); }
+  mul_(other: TensorLike): this {
+    const ct = inPlaceType(this, other, "mul_");
+    return this.inPlace(other, ct, ct === "int32" ? Math.imul : MUL_FN, MUL, "mul_");
+  }
+  div_(other: TensorLike): this {
+    const ct = floatingOf(resultType(this, other));
+    if (!canCast(ct, this.dtype)) throw castError(ct, this.dtype, "div_");
+    return this.inPlace(other, ct, DIV_FN, DIV, "div_");
+  }
   clamp_(minOrOpts?: number | null | ClampBounds, max?: number | null): this {
-    const { lo, hi } = clampBounds(minOrOpts, max);
+    const { ct, lo, hi } = clampSpec(this, minOrOpts, max);
+    if (!canCast(ct, this.dtype)) throw castError(ct, this.dtype, "clamp_");
     if (this.isPacked()) {
       elementwise().clamp(this.data, this.data, lo, hi);
       return this;
     }
-    return this.inPlace(0, (x) => (x < lo ? lo : x > hi ? hi : x), -1, "clamp_");
+    return this.inPlace(0, this.dtype, (x) => (x < lo ? lo : x > hi ? hi : x), -1, "clamp_");
   }
-  fill_(value: number): this { return this.inPlace(value, (_, y) => y, -1, "fill_"); }
+  fill_(value: number): this { return this.inPlace(value, this.dtype, (_, y) => y, -1, "fill_"); }
   zero_(): this { return this.fill_(0); }
-  /** Copy values from `src` (broadcast to this shape) into this tensor. */
-  copy_(src: TensorLike): this { return this.inPlace(src, (_, y) => y, -1, "copy_"); }
+  /** Copy values from `src` (broadcast to this shape, converted to this dtype) into this tensor. */
+  copy_(src: TensorLike): this {
+    const s = typeof src === "number" || src.dtype === this.dtype ? src : src.to(this.dtype);
+    return this.inPlace(s, this.dtype, (_, y) => y, -1, "copy_");
+  }
 
-  private inPlace(other: TensorLike, f: BinaryFn, fastOp: number, op: string): this {
-    const o = asTensor(other);
+  private inPlace(other: TensorLike, ct: DType, f: BinaryFn, fastOp: number, op: string): this {
+    const o = operandAs(other, ct);
     const full = broadcastShapes(this.shape, o.shape, op);
     if (!sameShape(full, this.shape)) {
       throw new RangeError(`${op}: output with shape ${formatShape(this.shape)} doesn't match the broadcast shape ${formatShape(full)}`);
     }
     if (fastOp >= 0 && isFloating(this.dtype) && fastArith(fastOp, this, o, this.shape, this.data as FloatArray)) return this;
-    stridedZip(this.shape, this.data, this.offset, this.strides, this, o, f);
+    const g = this.dtype === "bool" ? toBoolFn(f) : f;
+    stridedZip(this.shape, this.data, this.offset, this.strides, this, o, g);
     return this;
   }
 
@@ -420,11 +511,14 @@ export class Tensor {
     return reduceDims(this, dim, keepdim, "sum", (t, d, kd) => sumAlong(t, d, kd, outType));
   }
 
+  /** Floating tensors only, as in torch: write `correct.to("float64").mean()` for an accuracy. */
   mean(dim?: number | number[], keepdim = false): Tensor {
+    if (!isFloating(this.dtype)) {
+      throw new TypeError(`mean: input dtype must be floating (got ${this.dtype}, as torch refuses too); convert first, e.g. .to("float64").mean()`);
+    }
     const dims = dim === undefined ? this.shape.map((_, d) => d) : typeof dim === "number" ? [dim] : dim;
-    const count = dims.reduce((n, d) => n * this.shape[normDim(d, this.ndim, "mean")], 1);
-    const s = this.to(floatingOf(this.dtype)).sum(dim, keepdim);
-    return s.div_(count);
+    const count = dims.reduce((n, d) => n * (this.ndim === 0 ? 1 : this.shape[normDim(d, this.ndim, "mean")]), 1);
+    return this.sum(dim, keepdim).div_(count);
   }
 
   /** Whole-tensor max (0-d), or `{ values, indices }` along dim, like torch.max. NaN wins, as in PyTorch. */
@@ -444,44 +538,50 @@ export class Tensor {
 
   /** Index of the largest value along dim (int32), or in the flattened tensor. */
   argmax(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return extremeAlong(this.reshape(-1), 0, false, 1, "argmax").indices;
+    noBool(this, "argmax");
+    if (dim === undefined) return keepAll(this, extremeAlong(this.reshape(-1), 0, false, 1, "argmax").indices, keepdim);
     return extremeAlong(this, dim, keepdim, 1, "argmax").indices;
   }
 
   argmin(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return extremeAlong(this.reshape(-1), 0, false, -1, "argmin").indices;
+    noBool(this, "argmin");
+    if (dim === undefined) return keepAll(this, extremeAlong(this.reshape(-1), 0, false, -1, "argmin").indices, keepdim);
     return extremeAlong(this, dim, keepdim, -1, "argmin").indices;
   }
 
-  /** log(sum(exp(x))) along dim, computed stably (the max is subtracted first). */
-  logsumexp(dim: number, keepdim = false): Tensor {
+  /** log(sum(exp(x))) along dim(s) (all dims when none is given), computed stably; an empty dim gives -inf. */
+  logsumexp(dim?: number | number[], keepdim = false): Tensor {
     const x = this.to(floatingOf(this.dtype));
-    const m = x.max(dim, true).values;
-    // A row of -inf (or +inf) would give inf - inf = NaN; shift such rows by 0 instead.
-    const shift = m.clone();
-    const sd = shift.data;
-    for (let i = 0; i < sd.length; i++) if (!Number.isFinite(sd[i])) sd[i] = 0;
-    const out = x.sub(shift).exp().sum(dim, true).log().add_(shift);
-    return keepdim ? out : out.squeeze(normDim(dim, this.ndim, "logsumexp"));
+    return reduceDims(x, dim, keepdim, "logsumexp", logsumexpAlong);
   }
 
-  /** True when any element is non-zero. */
-  any(): boolean {
-    const d = this.contiguous().data;
-    for (let i = 0; i < d.length; i++) if (d[i]) return true;
-    return false;
+  /** Whether any element is non-zero: a boolean without a dim (so `if (mask.any())` works), a bool tensor along a dim. */
+  any(): boolean;
+  any(dim: number, keepdim?: boolean): Tensor;
+  any(dim?: number, keepdim = false): boolean | Tensor {
+    if (dim === undefined) {
+      const d = this.contiguous().data;
+      for (let i = 0; i < d.length; i++) if (d[i] !== 0) return true;
+      return false;
+    }
+    return reduceDims(this.ne(0), dim, keepdim, "any", (t, dd, kd) => sumAlong(t, dd, kd, "int32")).gt(0);
   }
 
-  /** True when every element is non-zero (true for an empty tensor). */
-  all(): boolean {
-    const d = this.contiguous().data;
-    for (let i = 0; i < d.length; i++) if (!d[i]) return false;
-    return true;
+  /** Whether every element is non-zero (true for an empty tensor): a boolean without a dim, a bool tensor along a dim. */
+  all(): boolean;
+  all(dim: number, keepdim?: boolean): Tensor;
+  all(dim?: number, keepdim = false): boolean | Tensor {
+    if (dim === undefined) {
+      const d = this.contiguous().data;
+      for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
+      return true;
+    }
+    return reduceDims(this.eq(0), dim, keepdim, "all", (t, dd, kd) => sumAlong(t, dd, kd, "int32")).eq(0);
   }
 
   // ---------------------------------------------------------------- linear algebra
 
-  /** Matrix product with torch.matmul's rules for 1-D and 2-D operands, batched over leading dims for 3-D. */
+  /** Matrix product with torch.matmul's rules: 1-D operands are vectors, leading (batch) dims broadcast. */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
@@ -491,7 +591,7 @@ export class Tensor {
     if (this.ndim !== 2 || vec.ndim !== 1) {
       throw new RangeError(`mv: expects a 2-D matrix and a 1-D vector, got ${formatShape(this.shape)} and ${formatShape(vec.shape)}`);
     }
-    return matmul(this, vec);
+    return matmul(this, vec, "mv");
   }
 
   /** Matrix times matrix (both 2-D). */
@@ -499,10 +599,21 @@ export class Tensor {
     if (this.ndim !== 2 || other.ndim !== 2) {
       throw new RangeError(`mm: expects two 2-D matrices, got ${formatShape(this.shape)} and ${formatShape(other.shape)}`);
     }
-    return matmul(this, other);
+    return matmul(this, other, "mm");
   }
 
-  /** Inner product of two 1-D tensors, as a number. */
+  /** Batched matrix product of two 3-D tensors with the same batch size (no broadcasting, as torch.bmm). */
+  bmm(other: Tensor): Tensor {
+    if (this.ndim !== 3 || other.ndim !== 3) {
+      throw new RangeError(`bmm: expects two 3-D tensors, got ${formatShape(this.shape)} and ${formatShape(other.shape)}`);
+    }
+    if (this.shape[0] !== other.shape[0]) {
+      throw new RangeError(`bmm: batch sizes differ: ${formatShape(this.shape)} x ${formatShape(other.shape)}`);
+    }
+    return matmul(this, other, "bmm");
+  }
+
+  /** Inner product of two 1-D tensors of one dtype, as a number (torch returns a 0-d tensor). */
   dot(other: Tensor): number {
     if (this.ndim !== 1 || other.ndim !== 1) {
       throw new RangeError(`dot: expects two 1-D tensors, got ${formatShape(this.shape)} and ${formatShape(other.shape)}`);
@@ -510,6 +621,8 @@ export class Tensor {
     if (this.shape[0] !== other.shape[0]) {
       throw new RangeError(`dot: sizes differ: ${this.shape[0]} and ${other.shape[0]}`);
     }
+    if (this.dtype !== other.dtype) throw new TypeError(`dot: expects both vectors to have one dtype, got ${this.dtype} and ${other.dtype} (as torch)`);
+    if (this.dtype !== "float64") return matmul(this, other, "dot").item();
     let s = 0;
     const n = this.shape[0];
     const a = this.data, b = other.data, sa = this.strides[0], sb = other.strides[0];
@@ -528,21 +641,14 @@ export class Tensor {
     const squeezeBack = index.ndim === this.ndim - 1;
     const idx = squeezeBack ? index.unsqueeze(d) : index;
     checkIndexShape(this, idx, d, "gather");
-    const src = this.contiguous();
     const ix = indexData(idx, "gather");
-    const [outer, size, inner] = splitAround(src.shape, d);
-    const picks = idx.shape[d];
-    const out = allocate(this.dtype, outer * picks * inner);
-    const sd = src.data;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < picks; j++) {
-        for (let i = 0; i < inner; i++) {
-          const pos = (o * picks + j) * inner + i;
-          const k = checkedIndex(ix[pos], size, d, "gather");
-          out[pos] = sd[(o * size + k) * inner + i];
-        }
-      }
-    }
+    const out = allocate(this.dtype, ix.length);
+    const size = this.ndim === 0 ? 1 : this.shape[d];
+    const step = this.ndim === 0 ? 0 : this.strides[d];
+    const sd = this.data;
+    walkOffsets(idx.shape, withoutDim(this.strides, d), this.offset, (pos, off) => {
+      out[pos] = sd[off + checkedIndex(ix[pos], size, d, "gather") * step];
+    });
     const result = new Tensor(out, idx.shape);
     return squeezeBack ? result.squeeze(d) : result;
   }
@@ -559,31 +665,34 @@ export class Tensor {
 
   private scatterInto(dim: number, index: Tensor, src: TensorLike, accumulate: boolean, op: string): this {
     const d = normDim(dim, this.ndim, op);
-    const idx = index.ndim === this.ndim - 1 ? index.unsqueeze(d) : index;
+    const idx = index.ndim === this.ndim - 1 && this.ndim > 0 ? index.unsqueeze(d) : index;
     checkIndexShape(this, idx, d, op);
-    const values = asTensor(src);
-    const vals = (values.numel() === 1 ? values.reshape([]) : values.ndim === idx.ndim - 1 ? values.unsqueeze(d) : values);
-    if (vals.numel() !== 1 && !sameShape(vals.shape, idx.shape)) {
-      throw new RangeError(`${op}: src shape ${formatShape(values.shape)} must match index shape ${formatShape(index.shape)}`);
-    }
-    const vd = vals.contiguous().data;
-    const scalar = vals.numel() === 1;
-    const ix = indexData(idx, op);
-    const [outer, , inner] = splitAround(idx.shape, d);
-    const picks = idx.shape[d];
-    const size = this.shape[d];
-    const packed = this.isPacked(); // then the position is plain arithmetic, not a walk over the strides
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < picks; j++) {
-        for (let i = 0; i < inner; i++) {
-          const pos = (o * picks + j) * inner + i;
-          const k = checkedIndex(ix[pos], size, d, op);
-          const target = packed ? (o * size + k) * inner + i : this.offsetOf(o, k, i, d);
-          const v = scalar ? vd[0] : vd[pos];
-          this.data[target] = accumulate ? this.data[target] + v : v;
-        }
+    const scalar = typeof src === "number";
+    let values: Tensor;
+    if (typeof src === "number") {
+      values = operandAs(src, this.dtype);
+    } else {
+      if (src.dtype !== this.dtype) throw new TypeError(`${op}: src dtype ${src.dtype} must equal the tensor's dtype ${this.dtype} (as in torch)`);
+      values = src.ndim === idx.ndim - 1 && index !== idx ? src.unsqueeze(d) : src;
+      if (values.ndim !== idx.ndim || idx.shape.some((s, k) => s > values.shape[k])) {
+        throw new RangeError(`${op}: index ${formatShape(index.shape)} must not be larger than src ${formatShape(src.shape)} in any dim`);
       }
     }
+    const ix = indexData(idx, op);
+    const size = this.ndim === 0 ? 1 : this.shape[d];
+    const step = this.ndim === 0 ? 0 : this.strides[d];
+    const td = this.data, vd = values.data;
+    const v0 = values.data[values.offset];
+    const bool = this.dtype === "bool";
+    // Positions in the index walk this tensor (except along dim) and src in step.
+    const srcOffsets: number[] = [];
+    if (!scalar) walkOffsets(idx.shape, values.strides, values.offset, (pos, off) => { srcOffsets[pos] = off; });
+    walkOffsets(idx.shape, withoutDim(this.strides, d), this.offset, (pos, off) => {
+      const target = off + checkedIndex(ix[pos], size, d, op) * step;
+      const v = scalar ? v0 : vd[srcOffsets[pos]];
+      const r = accumulate ? td[target] + v : v;
+      td[target] = bool ? (r !== 0 ? 1 : 0) : r;
+    });
     return this;
   }
 
@@ -610,6 +719,7 @@ export class Tensor {
     const ix = indexData(index, "indexSelect");
     const src = this.contiguous();
     const [outer, size, inner] = splitAround(src.shape, d);
+    for (let j = 0; j < ix.length; j++) checkedIndex(ix[j], size, d, "indexSelect"); // even when nothing is copied
     const n = ix.length;
     const out = allocate(this.dtype, outer * n * inner);
     const sd = src.data;
@@ -630,6 +740,7 @@ export class Tensor {
   /** this[..., index[j], ...] += alpha * source[..., j, ...] along dim (torch.index_add_); repeated indices accumulate. */
   indexAdd_(dim: number, index: Tensor, source: Tensor, alpha = 1): this {
     const d = normDim(dim, this.ndim, "indexAdd_");
+    if (source.dtype !== this.dtype) throw new TypeError(`indexAdd_: source dtype ${source.dtype} must equal the tensor's dtype ${this.dtype} (as in torch)`);
     if (index.ndim !== 1) throw new RangeError(`indexAdd_: index must be 1-D, got shape ${formatShape(index.shape)}`);
     const expected = [...this.shape];
     expected[d] = index.shape[0];
@@ -641,6 +752,7 @@ export class Tensor {
     const [outer, , inner] = splitAround(expected, d);
     const n = ix.length;
     const size = this.shape[d];
+    for (let j = 0; j < n; j++) checkedIndex(ix[j], size, d, "indexAdd_"); // even when nothing is added
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
         const k = checkedIndex(ix[j], size, d, "indexAdd_");
@@ -660,6 +772,7 @@ export class Tensor {
 
   /** Elements where `mask` (bool, same shape) is true, as a 1-D tensor, like x[mask]. */
   maskedSelect(mask: Tensor): Tensor {
+    checkMask(mask, "maskedSelect");
     const m = mask.expand(broadcastShapes(mask.shape, this.shape, "maskedSelect")).contiguous().data;
     const src = this.expand(broadcastShapes(mask.shape, this.shape, "maskedSelect")).contiguous().data;
     const picked: number[] = [];
@@ -677,13 +790,16 @@ export interface ClampBounds {
   max?: number | null;
 }
 
-function clampBounds(minOrOpts?: number | null | ClampBounds, max?: number | null): { lo: number; hi: number } {
+/** Result dtype and bounds of a clamp: given bounds take part in the result type and are cast to it; min > max means max. */
+function clampSpec(t: Tensor, minOrOpts?: number | null | ClampBounds, max?: number | null): { ct: DType; lo: number; hi: number } {
   const opts: ClampBounds =
     typeof minOrOpts === "object" && minOrOpts !== null ? minOrOpts : { min: minOrOpts as number | null | undefined, max };
-  const lo = opts.min ?? -Infinity;
-  const hi = opts.max ?? Infinity;
   if (opts.min == null && opts.max == null) throw new RangeError("clamp: at least one of min or max must be given");
-  return { lo, hi };
+  const given = [opts.min, opts.max].filter((v): v is number => v != null);
+  const ct = resultType(t, ...given);
+  const hi = opts.max == null ? Infinity : castNumber(opts.max, ct);
+  const lo = opts.min == null ? -Infinity : Math.min(castNumber(opts.min, ct), hi);
+  return { ct, lo, hi };
 }
 
 function nanMax(x: number, y: number): number {
@@ -698,25 +814,99 @@ function flattenShapeArgs(args: number[] | [readonly number[]]): number[] {
   return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }
 
-/**
- * Result dtype of `a op other`, with PyTorch's scalar rule: a plain number adopts the tensor's dtype,
- * except that a fractional number turns an integer tensor floating; bool arithmetic gives int32.
- */
-function resultType(a: Tensor, other: TensorLike): DType {
-  if (typeof other !== "number") return promote(a.dtype, other.dtype);
-  if (!Number.isInteger(other)) return floatingOf(a.dtype);
-  return a.dtype === "bool" ? "int32" : a.dtype;
+const ADD_FN: BinaryFn = (x, y) => x + y;
+const SUB_FN: BinaryFn = (x, y) => x - y;
+const MUL_FN: BinaryFn = (x, y) => x * y;
+const DIV_FN: BinaryFn = (x, y) => x / y;
+
+/** C's pow (what torch computes): 1 ** y and x ** 0 are 1 even for NaN, (-1) ** +-inf is 1; JS's Math.pow says NaN. */
+function floatPow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
 }
 
-function scaled(x: TensorLike, alpha: number): TensorLike {
-  return typeof x === "number" ? x * alpha : x.mul(alpha);
+/** Integer power with int32 wraparound (square and multiply); negative exponents as torch: 1, +-1 for -1, else 0. */
+function intPow(x: number, y: number): number {
+  if (y < 0) return x === 1 ? 1 : x === -1 ? (y % 2 === 0 ? 1 : -1) : 0;
+  let result = 1, base = x | 0;
+  for (let e = y; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
 }
 
-/** A number becomes a 0-d float64 tensor (exact for any JS number); result dtypes are decided separately. */
-export function asTensor(x: TensorLike): Tensor {
-  if (x instanceof Tensor) return x;
-  if (typeof x !== "number") throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
-  return new Tensor(Float64Array.of(x), []);
+function toBoolFn(f: BinaryFn): BinaryFn {
+  return (x, y) => (f(x, y) !== 0 ? 1 : 0);
+}
+
+/** An operand in the compute dtype: a number cast to it; an int32 (or 0-d float64) tensor converted when computing in float32. */
+function operandAs(x: TensorLike, ct: DType): Tensor {
+  if (typeof x === "number") {
+    const d = allocate(ct, 1);
+    d[0] = castNumber(x, ct);
+    return new Tensor(d, []);
+  }
+  if (!(x instanceof Tensor)) throw new TypeError(`expected a Tensor or a number, got ${typeof x}`);
+  return ct === "float32" && x.dtype !== "float32" && x.dtype !== "bool" ? x.to(ct) : x;
+}
+
+/** A whole-tensor reduction with keepdim: every dim kept with size 1. */
+function keepAll(t: Tensor, r: Tensor, keepdim: boolean): Tensor {
+  return keepdim ? r.reshape(t.shape.map(() => 1)) : r;
+}
+
+function noZeroDim(t: Tensor, op: string): void {
+  if (t.ndim === 0) throw new RangeError(`${op}: cannot be applied to a 0-d tensor`);
+}
+
+function noBool(t: Tensor, op: string): void {
+  if (t.dtype === "bool") throw new TypeError(`${op}: not supported for bool tensors (as in torch); convert with .to("int32") first`);
+}
+
+function noBoolSub(a: Tensor, b: TensorLike, op: string): void {
+  if (a.dtype === "bool" || (b instanceof Tensor && b.dtype === "bool")) {
+    throw new TypeError(`${op}: subtraction with a bool tensor is not supported (as in torch); use logicalXor() or logicalNot(), or convert with .to("int32")`);
+  }
+}
+
+function castError(from: DType, to: DType, op: string): TypeError {
+  return new TypeError(`${op}: the result type ${from} can't be cast to the ${to} tensor written in place (as in torch); use the out-of-place op`);
+}
+
+/** Compute dtype of an in-place op, which must fit the tensor written to (no float result into an int tensor). */
+function inPlaceType(t: Tensor, other: TensorLike, op: string): DType {
+  const ct = resultType(t, other);
+  if (!canCast(ct, t.dtype)) throw castError(ct, t.dtype, op);
+  return ct;
+}
+
+function checkAlpha(ct: DType, alpha: number, op: string): void {
+  if (!isFloating(ct) && !Number.isInteger(alpha)) {
+    throw new TypeError(`${op}: for integer tensors alpha must be an integer, got ${alpha} (as in torch)`);
+  }
+}
+
+function scaledAdd(ct: DType, alpha: number): BinaryFn {
+  const a = castNumber(alpha, ct);
+  return ct === "int32" ? (x, y) => x + Math.imul(a, y) : (x, y) => x + a * y;
+}
+
+/** x + alpha * y in the compute dtype (torch's add with alpha): one pass of axpy when both are packed floats. */
+function addScaled(x: Tensor, y: TensorLike, ct: DType, alpha: number, op: string): Tensor {
+  checkAlpha(ct, alpha, op);
+  const a = operandAs(x, ct), b = operandAs(y, ct);
+  if (isFloating(ct) && a.dtype === ct && b.dtype === ct && sameShape(a.shape, b.shape) && b.isPacked()) {
+    const out = a.to(ct).clone();
+    elementwise().axpy(out.data as FloatArray, b.data, castNumber(alpha, ct));
+    return out;
+  }
+  return binary(a, b, ct, ct, scaledAdd(ct, alpha), -1, op);
+}
+
+function compare(a: Tensor, other: TensorLike, f: BinaryFn, fastOp: number, op: string): Tensor {
+  return binary(a, other, resultType(a, other), "bool", f, fastOp, op);
 }
 
 /** Strides that read `t` as if it had `shape` (broadcast dims get stride 0). */
@@ -767,13 +957,14 @@ function copyStrided(t: Tensor, out: Storage): void {
   stridedZip(t.shape, out, 0, contiguousStrides(t.shape), t, t, (x) => x);
 }
 
-function binary(a: Tensor, other: TensorLike, outType: DType, f: BinaryFn, fastOp: number, op: string): Tensor {
-  const b = asTensor(other);
+/** out = f(x, y) with x, y the operands in the compute dtype `ct`, broadcast; `outType` is ct, bool or floating. */
+export function binary(x: TensorLike, other: TensorLike, ct: DType, outType: DType, f: BinaryFn, fastOp: number, op: string): Tensor {
+  const a = operandAs(x, ct), b = operandAs(other, ct);
   const shape = broadcastShapes(a.shape, b.shape, op);
   const out = allocate(outType, numelOf(shape));
   const floatIn = isFloating(a.dtype) && (outType === a.dtype || (fastOp >= GT && outType === "bool"));
   if (fastOp >= 0 && floatIn && fastArith(fastOp, a, b, shape, out)) return new Tensor(out, shape);
-  stridedZip(shape, out, 0, contiguousStrides(shape), a, b, f);
+  stridedZip(shape, out, 0, contiguousStrides(shape), a, b, outType === "bool" && fastOp < GT ? toBoolFn(f) : f);
   return new Tensor(out, shape);
 }
 
@@ -809,7 +1000,7 @@ function fastArith(op: number, a: Tensor, b: Tensor, shape: readonly number[], o
 // Codes for the math functions that get their own loop (a call through `f` per element is ~4x slower).
 const EXP = 0, LOG = 1, SQRT = 2, NEG = 3, ABS = 4;
 
-function unary(t: Tensor, outType: DType, f: UnaryFn, fastOp = -1): Tensor {
+export function unary(t: Tensor, outType: DType, f: UnaryFn, fastOp = -1): Tensor {
   const src = t.contiguous().data;
   const out = allocate(outType, src.length);
   if (fastOp >= 0 && isFloating(outType) && isFloating(t.dtype)) mathLoop(fastOp, src as FloatArray, out as FloatArray);
@@ -831,7 +1022,12 @@ function mathLoop(op: number, src: FloatArray, out: FloatArray): void {
 type DimReducer = (t: Tensor, dim: number, keepdim: boolean) => Tensor;
 
 /** Apply a single-dim reduction over one dim, several dims, or all of them (giving a 0-d tensor). */
-function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdim: boolean, op: string, reduce: DimReducer): Tensor {
+export function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdim: boolean, op: string, reduce: DimReducer): Tensor {
+  if (t.ndim === 0) {
+    // A 0-d tensor reduces over dim 0 or -1 as if it were [1], and stays 0-d (as in torch).
+    for (const d of typeof dim === "number" ? [dim] : dim ?? []) normDim(d, 0, op);
+    return reduce(t.reshape([1]), 0, false);
+  }
   if (dim === undefined) {
     const flat = reduce(t.reshape(-1), 0, false);
     return keepdim ? flat.reshape(t.shape.map(() => 1)) : flat;
@@ -843,7 +1039,7 @@ function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdim: bool
   return out;
 }
 
-function sumAlong(t: Tensor, dim: number, keepdim: boolean, outType: DType): Tensor {
+export function sumAlong(t: Tensor, dim: number, keepdim: boolean, outType: DType): Tensor {
   const src = t.contiguous();
   const [outer, size, inner] = splitAround(src.shape, dim);
   const out = allocate(outType, outer * inner);
@@ -851,13 +1047,14 @@ function sumAlong(t: Tensor, dim: number, keepdim: boolean, outType: DType): Ten
   return new Tensor(out, reducedShape(src.shape, dim, keepdim));
 }
 
-function reducedShape(shape: readonly number[], dim: number, keepdim: boolean): number[] {
+export function reducedShape(shape: readonly number[], dim: number, keepdim: boolean): number[] {
   return keepdim ? shape.map((s, d) => (d === dim ? 1 : s)) : shape.filter((_, d) => d !== dim);
 }
 
 /** max/min along dim: sign 1 for max, -1 for min. The first extreme wins ties; a NaN wins over numbers. */
-function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: number, op: string): { values: Tensor; indices: Tensor } {
+export function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: number, op: string): { values: Tensor; indices: Tensor } {
   const d = normDim(dim, t.ndim, op);
+  if (t.ndim === 0) return extremeAlong(t.reshape([1]), 0, false, sign, op); // stays 0-d, as in torch
   const src = t.contiguous();
   const [outer, size, inner] = splitAround(src.shape, d);
   if (size === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension ${d} (shape ${formatShape(t.shape)})`);
@@ -883,24 +1080,67 @@ function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: number, op
   return { values: new Tensor(values, shape), indices: new Tensor(indices, shape) };
 }
 
+/** log(sum(exp(x))) over one dim of a floating tensor; an empty dim gives -inf. */
+function logsumexpAlong(x: Tensor, dim: number, keepdim: boolean): Tensor {
+  const [outer, size, inner] = splitAround(x.shape, dim);
+  const shape = reducedShape(x.shape, dim, true);
+  if (size === 0) return new Tensor(allocate(x.dtype, outer * inner).fill(-Infinity), reducedShape(x.shape, dim, keepdim));
+  const m = extremeAlong(x, dim, true, 1, "logsumexp").values;
+  // A row of -inf (or +inf) would give inf - inf = NaN; shift such rows by 0 instead.
+  const sd = m.data;
+  for (let i = 0; i < sd.length; i++) if (!Number.isFinite(sd[i])) sd[i] = 0;
+  const out = x.sub(m).exp().sum(dim, true).log().add_(m);
+  return keepdim ? out : out.reshape(reducedShape(shape, dim, false));
+}
+
 function extremeAll(t: Tensor, op: string, sign: number): Tensor {
   if (t.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor (shape ${formatShape(t.shape)})`);
   return extremeAlong(t.reshape(-1), 0, false, sign, op).values;
 }
 
+/** torch's rule for gather and scatter: same number of dims, and the index no larger than the input outside `dim`. */
 function checkIndexShape(input: Tensor, index: Tensor, dim: number, op: string): void {
-  if (index.ndim !== input.ndim) {
+  if (index.ndim !== input.ndim && !(input.ndim === 0 && index.ndim <= 1)) {
     throw new RangeError(
       `${op}: index ${formatShape(index.shape)} must have as many dims as the input ${formatShape(input.shape)} (or one fewer)`,
     );
   }
   for (let d = 0; d < input.ndim; d++) {
-    if (d !== dim && index.shape[d] !== input.shape[d]) {
+    if (d !== dim && index.shape[d] > input.shape[d]) {
       throw new RangeError(
-        `${op}: index ${formatShape(index.shape)} and input ${formatShape(input.shape)} must agree on every dim except ${dim}`,
+        `${op}: index ${formatShape(index.shape)} must not be larger than the input ${formatShape(input.shape)} in any dim except ${dim}`,
       );
     }
   }
+}
+
+function withoutDim(strides: readonly number[], dim: number): number[] {
+  return strides.map((s, d) => (d === dim ? 0 : s));
+}
+
+/**
+ * Calls f(position, offset) for every position of `shape` in row-major order, where offset = base + the sum of
+ * index * stride over the dims (kept up to date incrementally).
+ */
+export function walkOffsets(shape: readonly number[], strides: readonly number[], base: number, f: (pos: number, off: number) => void): void {
+  const n = numelOf(shape);
+  const nd = shape.length;
+  const counter = new Array<number>(nd).fill(0);
+  let off = base;
+  for (let pos = 0; pos < n; pos++) {
+    f(pos, off);
+    for (let d = nd - 1; d >= 0; d--) {
+      counter[d]++;
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+function checkMask(mask: Tensor, op: string): void {
+  if (mask.dtype !== "bool") throw new TypeError(`${op}: the mask (condition) must be a bool tensor, got ${mask.dtype} (as in torch); compare first, e.g. x.gt(0)`);
 }
 
 function indexData(index: Tensor, op: string): Int32Array {
@@ -913,61 +1153,97 @@ function indexData(index: Tensor, op: string): Int32Array {
 }
 
 function checkedIndex(k: number, size: number, dim: number, op: string): number {
-  if (k < -size || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
-  return k < 0 ? k + size : k;
+  if (k < 0 || k >= size) throw new RangeError(`${op}: index ${k} is out of bounds for dimension ${dim} with size ${size} (negative indices are not allowed, as in torch)`);
+  return k;
 }
 
 // ==================================================================== matmul
 
 /** Whether a 2-D tensor can be handed to gemm as is ("n"), as its transpose ("t"), or needs a copy (null). */
 function gemmLayout(t: Tensor): "n" | "t" | null {
-  if (t.offset !== 0 || t.data.length !== t.numel()) return null;
   const [r, c] = t.shape;
+  if (t.offset + r * c > t.data.length) return null;
   if (t.strides[1] === 1 && (t.strides[0] === c || r === 1)) return "n";
   if (t.strides[0] === 1 && (t.strides[1] === r || c === 1)) return "t";
   return null;
 }
 
-function matmul2d(a: Tensor, b: Tensor, dtype: DType): Tensor {
+/** The m x n product of 2-D views a (m x k) and b (k x n), both of dtype `dtype`, written to out[at .. at + m*n). */
+function matmul2dInto(a: Tensor, b: Tensor, dtype: DType, out: Storage, at: number): void {
   const [m, k] = a.shape;
-  const [k2, n] = b.shape;
-  if (k !== k2) {
-    throw new RangeError(`matmul: ${formatShape(a.shape)} x ${formatShape(b.shape)}: inner dimensions differ (${k} vs ${k2})`);
+  const n = b.shape[1];
+  if (m === 0 || n === 0) return;
+  if (dtype === "int32" || dtype === "bool") {
+    // Exact int32 arithmetic with wraparound, as torch's integer matmul (no BLAS for integers).
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) {
+          s = (s + Math.imul(a.data[a.offset + i * a.strides[0] + p * a.strides[1]], b.data[b.offset + p * b.strides[0] + j * b.strides[1]])) | 0;
+        }
+        out[at + i * n + j] = s;
+      }
+    }
+    return;
   }
-  let A = a.to(dtype);
-  let B = b.to(dtype);
+  let A = a, B = b;
   let la = gemmLayout(A);
   if (la === null) { A = A.contiguous(); la = "n"; }
   let lb = gemmLayout(B);
   if (lb === null) { B = B.contiguous(); lb = "n"; }
-  const out = allocate(dtype, m * n) as FloatArray;
-  if (m > 0 && n > 0) gemm(la === "t", lb === "t", m, n, k, A.data as FloatArray, B.data as FloatArray, out);
-  return new Tensor(out, [m, n]);
+  const ad = (A.data as FloatArray).subarray(A.offset, A.offset + m * k);
+  const bd = (B.data as FloatArray).subarray(B.offset, B.offset + k * n);
+  const c = (out as FloatArray).subarray(at, at + m * n);
+  gemm(la === "t", lb === "t", m, n, k, ad, bd, c);
 }
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+/**
+ * torch.matmul: 1-D x 1-D is a dot product (0-d), 2-D x 2-D a matrix product, a 1-D operand is a row (left) or
+ * column (right) vector whose dim is removed afterwards, and with more dims the leading (batch) dims broadcast.
+ * Mixed dtypes are promoted (torch requires one dtype); integer products are exact int32, bool is refused.
+ */
+export function matmul(a: Tensor, b: Tensor, op = "matmul"): Tensor {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`matmul: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new RangeError(`${op}: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
-  const dtype = floatingOf(promote(a.dtype, b.dtype));
-  if (a.ndim <= 2 && b.ndim <= 2) {
-    const A = a.ndim === 1 ? a.unsqueeze(0) : a;
-    const B = b.ndim === 1 ? b.unsqueeze(1) : b;
-    let out = matmul2d(A, B, dtype);
-    if (a.ndim === 1) out = out.squeeze(0);
-    if (b.ndim === 1) out = out.squeeze(-1);
-    return out;
+  const dtype = promote(a.dtype, b.dtype);
+  const A = (a.ndim === 1 ? a.unsqueeze(0) : a).to(dtype);
+  const B = (b.ndim === 1 ? b.unsqueeze(1) : b).to(dtype);
+  const [m, k] = A.shape.slice(-2);
+  const [k2, n] = B.shape.slice(-2);
+  if (k !== k2) {
+    throw new RangeError(`${op}: ${formatShape(a.shape)} x ${formatShape(b.shape)}: inner dimensions differ (${k} vs ${k2})`);
   }
-  if (a.ndim === 3 && (b.ndim === 2 || b.ndim === 3)) {
-    const batch = a.shape[0];
-    if (b.ndim === 3 && b.shape[0] !== batch) {
-      throw new RangeError(`matmul: batch sizes differ: ${formatShape(a.shape)} x ${formatShape(b.shape)}`);
+  const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), op);
+  const finalShape = [...batch, ...(a.ndim === 1 ? [] : [m]), ...(b.ndim === 1 ? [] : [n])];
+  // Like torch, bool products are refused, except those with nothing to compute (an empty result, or k = 0).
+  if (dtype === "bool" && ((a.ndim === 1 && b.ndim === 1) || (numelOf(finalShape) > 0 && k > 0))) {
+    throw new TypeError(`${op}: not supported for bool tensors (as in torch); convert with .to("float64")`);
+  }
+  if (B.ndim === 2 && A.ndim > 2 && A.isContiguous()) {
+    // [..., m, k] x [k, n]: one product of the rows stacked, as torch folds it.
+    const rows = A.reshape(numelOf(A.shape.slice(0, -1)), k);
+    const out = allocate(dtype, rows.shape[0] * n);
+    matmul2dInto(rows, B, dtype, out, 0);
+    return new Tensor(out, finalShape);
+  }
+  const count = numelOf(batch);
+  const out = allocate(dtype, count * m * n);
+  const Ae = A.expand([...batch, m, k]), Be = B.expand([...batch, k, n]);
+  const nb = batch.length;
+  for (let i = 0; i < count; i++) {
+    let oa = Ae.offset, ob = Be.offset;
+    for (let d = nb - 1, rest = i; d >= 0; d--) {
+      const pos = rest % batch[d];
+      rest = Math.floor(rest / batch[d]);
+      oa += pos * Ae.strides[d];
+      ob += pos * Be.strides[d];
     }
-    const parts: Tensor[] = [];
-    for (let i = 0; i < batch; i++) parts.push(matmul2d(a.select(0, i), b.ndim === 3 ? b.select(0, i) : b, dtype));
-    return stack(parts, 0);
+    const ai = new Tensor(Ae.data, [m, k], Ae.strides.slice(nb), oa);
+    const bi = new Tensor(Be.data, [k, n], Be.strides.slice(nb), ob);
+    matmul2dInto(ai, bi, dtype, out, i * m * n);
   }
-  throw new RangeError(`matmul: unsupported shapes ${formatShape(a.shape)} x ${formatShape(b.shape)} (1-D, 2-D, or a 3-D batch)`);
+  return new Tensor(out, finalShape);
 }
 
 // ==================================================================== functions that build tensors
@@ -976,6 +1252,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RangeError("cat: expected a non-empty list of tensors");
   const first = tensors[0];
+  tensors.forEach((t, i) => {
+    if (t.ndim === 0) throw new RangeError(`cat: zero-dimensional tensor (at position ${i}) cannot be concatenated`);
+  });
   const d = normDim(dim, first.ndim, "cat");
   let dtype = first.dtype;
   for (const t of tensors) {
@@ -1013,12 +1292,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Elementwise choice: x where cond is true, else y (all broadcast together), like torch.where. */
 export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  const tensorTypes = [x, y].filter((v): v is Tensor => v instanceof Tensor).map((v) => v.dtype);
-  let outType: DType = tensorTypes.length ? tensorTypes.reduce(promote) : DEFAULT_DTYPE;
-  if ([x, y].some((v) => typeof v === "number" && !Number.isInteger(v))) outType = floatingOf(outType);
-  if (outType === "bool" && [x, y].some((v) => typeof v === "number")) outType = "int32";
-  const X = asTensor(x);
-  const Y = asTensor(y);
+  checkMask(cond, "where");
+  const outType = resultType(x, y);
+  const X = operandAs(x, outType);
+  const Y = operandAs(y, outType);
   const shape = broadcastShapes(broadcastShapes(cond.shape, X.shape, "where"), Y.shape, "where");
   const c = cond.expand(shape).contiguous().data;
   const xv = X.expand(shape).contiguous().data;

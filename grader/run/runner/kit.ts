@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import { reportPart, reportResult } from "../sandbox-channel";
 import { Generator } from "../../../lib/tensor";
-import { PLAN_FILE, START_PREFIX, type Plan, type Probe, type ProbeError, type ProbeOutcome, type StudentModules } from "./protocol";
+import { PLAN_FILE, START_PREFIX, STATS_PREFIX, type Plan, type Probe, type ProbeError, type ProbeOutcome, type StudentModules } from "./protocol";
 import { toWire } from "./wire";
 
 function readPlan(): Plan {
@@ -62,6 +62,7 @@ export function describeError(e: unknown): ProbeError {
 export function runPlan(modules: StudentModules, probes: Record<string, Probe>): void {
   for (const t of plan.tests) {
     reportPart(`${START_PREFIX}${t.name}`, 1);
+    const started = performance.now();
     let outcome: ProbeOutcome;
     try {
       const probe = probes[t.name];
@@ -74,6 +75,11 @@ export function runPlan(modules: StudentModules, probes: Record<string, Probe>):
       reportPart(t.name, outcome);
     } catch (e) {
       reportPart(t.name, { ok: false, error: { message: `the result could not be sent: ${describeError(e).message}`, where: null, name: "Error" } });
+    }
+    try {
+      reportPart(`${STATS_PREFIX}${t.name}`, { ms: performance.now() - started, rssBytes: process.memoryUsage.rss() });
+    } catch {
+      // informational only
     }
   }
   reportResult({ done: plan.tests.length });

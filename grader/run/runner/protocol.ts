@@ -32,5 +32,7 @@ export type ProbeOutcome = { ok: true; value: WireValue } | { ok: false; error: 
 
 /** Part key sent before a test starts: `~start:<test name>`. */
 export const START_PREFIX = "~start:";
+/** Part key sent after a test: `~stats:<test name>` = { ms, rssBytes } (for the class report; never graded). */
+export const STATS_PREFIX = "~stats:";
 /** Plan file in the job dir, passed to the runner as its first argument. */
 export const PLAN_FILE = "plan.json";
