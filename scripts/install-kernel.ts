@@ -1,11 +1,12 @@
 /**
- * Installs the "dlvr-tslab" Jupyter kernel spec into the user's Jupyter data dir (what `jupyter --data-dir` prints:
- * $JUPYTER_DATA_DIR, else ~/.local/share/jupyter on Linux), <data dir>/kernels/dlvr-tslab/, so plain `jupyter
+ * Installs the kit's Jupyter kernel specs, "dlvr-tslab" (tslab, the default) and "dlvr-deno" (Deno's kernel,
+ * scripts/deno-kernel-spec.ts), into the user's Jupyter data dir (what `jupyter --data-dir` prints:
+ * $JUPYTER_DATA_DIR, else ~/.local/share/jupyter on Linux), <data dir>/kernels/<name>/, so plain `jupyter
  * notebook`, `jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=dlvr-tslab` and VS Code find it with no
  * environment variable.
  *
- * The spec names no project: its launcher (a copy of scripts/tslab-kernel.sh kept in the kernel's folder) walks up
- * from the notebook's folder to the course kit's package.json and runs that project's tslab. So the A3 and A4
+ * A spec names no project: its launcher (a copy of scripts/tslab-kernel.sh or deno-kernel.sh kept in the kernel's folder) walks up
+ * from the notebook's folder to the course kit's package.json and runs that project's tslab or deno. So the A3 and A4
  * folders side by side work with one spec, and a moved folder keeps working. `kit` (the project that installed the
  * spec) is only the fallback for a notebook opened outside any kit folder.
  *
@@ -14,6 +15,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { denoKernelSpec } from "./deno-kernel-spec";
 
 export const KERNEL_NAME = "dlvr-tslab";
 export const KERNEL_DISPLAY_NAME = "TypeScript (course kit)";
@@ -90,8 +92,12 @@ export function tslabKernelSpec(root: string = PROJECT_ROOT): KernelSpecInput {
 }
 
 export const installTslabKernel = (root: string = PROJECT_ROOT, dataDir?: string) => installKernelSpec(tslabKernelSpec(root), dataDir);
+export const installDenoKernel = (root: string = PROJECT_ROOT, dataDir?: string) => installKernelSpec(denoKernelSpec(root), dataDir);
+/** Both kernels of the kit (tslab first: it is the default). */
+export const installKernels = (root: string = PROJECT_ROOT, dataDir?: string) => [installTslabKernel(root, dataDir), installDenoKernel(root, dataDir)];
 
 if (require.main === module) {
-  const k = installTslabKernel();
-  console.log(`kernel spec ${k.name} ${k.changed ? "written to" : "up to date at"} ${k.dir}`);
+  for (const k of installKernels()) {
+    console.log(`kernel spec ${k.name} ${k.changed ? "written to" : "up to date at"} ${k.dir}`);
+  }
 }

@@ -2,7 +2,7 @@
  * Executes a notebook headless with real Jupyter + tslab (scripts/run_notebook.py under Debian's
  * /usr/bin/python3) and returns its outputs flattened per cell, for tests and the grader.
  *
- *   CLI: npm run notebooks:run -- notebooks/setup_check.ipynb [--out executed.ipynb] [--timeout SEC]
+ *   CLI: npm run notebooks:run -- notebooks/setup_check.ipynb [--out executed.ipynb] [--timeout SEC] [--kernel dlvr-deno]
  *
  * The kernel starts in `cwd` (default: the notebook's folder); the dlvr-tslab launcher walks up from
  * there to the nearest project root, so a temp copy of the project runs against its own files. The kernel spec
@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, installTslabKernel } from "./install-kernel";
+import { PROJECT_ROOT, installKernels } from "./install-kernel";
 
 export interface CellError {
   ename: string;
@@ -52,6 +52,8 @@ export interface RunOptions {
   timeoutSec?: number;
   /** Keep the executed .ipynb here; otherwise it goes to a temp file that is removed. */
   outPath?: string;
+  /** Kernel spec to run with instead of the notebook's own (e.g. DENO_KERNEL_NAME, "dlvr-deno"). */
+  kernel?: string;
 }
 
 interface CellSummary {
@@ -131,13 +133,14 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
 }
 
 export async function runNotebook(ipynbPath: string, opts: RunOptions = {}): Promise<ExecutedNotebook> {
-  installTslabKernel(); // cheap and idempotent: a fresh clone after `npm ci` has no kernel spec yet
+  installKernels(); // cheap and idempotent: a fresh clone after `npm ci` has no kernel spec yet (tslab and Deno)
   const nbPath = path.resolve(ipynbPath);
   const timeoutSec = opts.timeoutSec ?? 120;
   const tmpDir = opts.outPath ? null : fs.mkdtempSync(path.join(os.tmpdir(), "nbrun-"));
   const outPath = opts.outPath ? path.resolve(opts.outPath) : path.join(tmpDir!, path.basename(nbPath));
   const args = [path.join(PROJECT_ROOT, "scripts", "run_notebook.py"), nbPath, "--out", outPath, "--timeout", String(Math.ceil(timeoutSec))];
   if (opts.cwd) args.push("--cwd", path.resolve(opts.cwd));
+  if (opts.kernel) args.push("--kernel", opts.kernel);
 
   const t0 = performance.now();
   try {
@@ -179,11 +182,12 @@ if (require.main === module) {
   const outPath = opt("--out");
   const timeout = opt("--timeout");
   const cwd = opt("--cwd");
+  const kernel = opt("--kernel");
   if (argv.length !== 1) {
-    console.error("usage: notebook-runner.ts NOTEBOOK.ipynb [--out FILE] [--timeout SEC] [--cwd DIR]");
+    console.error("usage: notebook-runner.ts NOTEBOOK.ipynb [--out FILE] [--timeout SEC] [--cwd DIR] [--kernel dlvr-tslab|dlvr-deno]");
     process.exit(2);
   }
-  runNotebook(argv[0], { outPath, cwd, timeoutSec: timeout ? Number(timeout) : undefined }).then(
+  runNotebook(argv[0], { outPath, cwd, kernel, timeoutSec: timeout ? Number(timeout) : undefined }).then(
     (r) => {
       for (const c of r.cells.filter((c) => c.cell_type === "code")) {
         const status = c.error ? `${c.error.ename}: ${c.error.evalue}` : "ok";

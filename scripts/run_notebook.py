@@ -14,10 +14,21 @@ import json
 import os
 import sys
 import time
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete
 from nbclient.util import ensure_async
+
+# Deno's kernel may send a cell's stdout and displays just after that cell's "idle" status (it waits 5 ms for
+# its stdio task, too little on a busy machine); nbclient would drop them. Late outputs name the request that was
+# current when they were sent, so on Deno we wait for a quiet moment after each cell before sending the next one
+# (else they land in the next cell), add what arrives to its cell, and after the last cell wait longer.
+DENO_QUIET_SEC = 0.15
+LATE_OUTPUT_QUIET_SEC = 0.5
+LATE_OUTPUT_TYPES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
+
 
 class Client(NotebookClient):
     def __init__(self, nb, **kw):
@@ -26,6 +37,8 @@ class Client(NotebookClient):
         self.started = {}
         self.timeouts = {}  # cell index -> number of timeouts seen
         self.current = -1
+        self.cell_by_request = {}  # execute request msg_id -> (cell, index), to place late outputs
+        self.last_code_index = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()), default=-1)
         self.on_cell_execute = self._on_execute
         self.on_cell_executed = self._on_executed
 
@@ -45,6 +58,46 @@ class Client(NotebookClient):
             "timed_out": timed_out,
             "seconds": round(time.monotonic() - self.started.get(cell_index, time.monotonic()), 3),
         }
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        # nbclient's loop, except that outputs of earlier cells that arrive late are kept (see LATE_OUTPUT_QUIET_SEC).
+        self.cell_by_request[parent_msg_id] = (cell, cell_index)
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            else:
+                self._add_late_output(msg)
+
+    def _add_late_output(self, msg):
+        owner = self.cell_by_request.get(msg["parent_header"].get("msg_id"))
+        if owner is None or msg["msg_type"] not in LATE_OUTPUT_TYPES:
+            return
+        self.log.info("late %s output for cell %s", msg["msg_type"], owner[1])
+        try:
+            self.process_message(msg, owner[0], owner[1])
+        except CellExecutionComplete:
+            pass
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kw):
+        result = await super().async_execute_cell(cell, cell_index, *args, **kw)
+        ran = cell.cell_type == "code" and cell.source.strip()
+        if cell_index == self.last_code_index:
+            await self._collect_late_outputs(LATE_OUTPUT_QUIET_SEC)  # the kernel shuts down next
+        elif ran and "deno" in (self.km.kernel_name or ""):
+            await self._collect_late_outputs(DENO_QUIET_SEC)
+        return result
+
+    async def _collect_late_outputs(self, quiet_sec):
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet_sec))
+            except Empty:
+                return
+            self._add_late_output(msg)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         # First timeout: interrupt and wait for the kernel's own (error) reply. If the kernel ignores the
@@ -69,6 +122,11 @@ def main():
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
+    if args.kernel:
+        # As Jupyter's "Change kernel" does: the saved notebook names the kernel it ran on.
+        from jupyter_client.kernelspec import KernelSpecManager
+        spec = KernelSpecManager().get_kernel_spec(args.kernel)
+        nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": spec.display_name, "language": spec.language}
     cwd = os.path.abspath(args.cwd or os.path.dirname(os.path.abspath(args.notebook)))
     client = Client(nb, timeout=args.timeout, interrupt_on_timeout=True, allow_errors=True,
                     kernel_name=args.kernel, resources={"metadata": {"path": cwd}})

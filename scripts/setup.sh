@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (and safe to re-run) setup of the course kit: system packages, npm packages, the native
-# matmul backend when available, and the Jupyter kernel spec "dlvr-tslab" in the user's Jupyter data dir.
+# matmul backend when available, and the Jupyter kernel specs "dlvr-tslab" (default) and "dlvr-deno" (Deno's
+# kernel, Deno from the `deno` npm package) in the user's Jupyter data dir.
 # Usage: bash scripts/setup.sh          students and TAs: what the notebooks, submit, check and grade need
 #        bash scripts/setup.sh --dev    developers and CI: also what only the tests and benchmarks need
 #                                       (chromium for browser tests, python3-torch as oracle and bench peer,
@@ -91,4 +92,18 @@ else
   echo "setup: \`$jupyter kernelspec list\` does not show dlvr-tslab:" >&2
   echo "$specs" >&2
   exit 1
+fi
+
+# The second kernel: Deno from node_modules (the `deno` npm package and its platform binary), nothing
+# downloaded. Optional: without it the notebooks still run on tslab, so a missing binary only warns.
+if DENO_NO_UPDATE_CHECK=1 node_modules/.bin/deno --version >/dev/null 2>&1; then
+  if grep -q '^ *dlvr-deno ' <<<"$specs"; then
+    step "jupyter: finds kernel dlvr-deno ($(DENO_NO_UPDATE_CHECK=1 node_modules/.bin/deno --version | head -1))"
+  else
+    echo "setup: \`$jupyter kernelspec list\` does not show dlvr-deno:" >&2
+    echo "$specs" >&2
+    exit 1
+  fi
+else
+  echo "setup: warning: node_modules/.bin/deno does not run on this platform; the Deno kernel will not start (tslab works)" >&2
 fi

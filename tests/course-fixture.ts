@@ -47,6 +47,9 @@ export function makeCourseProject(): string {
   // its own small lib/tensor.
   fs.cpSync(path.join(ROOT, "lib", "course"), path.join(root, "lib", "course"), { recursive: true });
   fs.cpSync(path.join(ROOT, "scripts"), path.join(root, "scripts"), { recursive: true });
+  // notebooks/setup_check.ipynb (a common notebook) imports these two (kernel detection, the display adapter).
+  fs.cpSync(path.join(ROOT, "lib", "viz"), path.join(root, "lib", "viz"), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "lib", "kernel.ts"), path.join(root, "lib", "kernel.ts"));
   copyTree(FIXTURE, root);
   fs.rmSync(path.join(root, "README.md"));
   const src = fs.readFileSync(path.join(root, "notebooks", "src", "toy.ts"), "utf8");

@@ -1,17 +1,18 @@
-// Executes notebooks/data_tour.ipynb headless with real Jupyter + tslab: the sample grid, a chart and the
-// preprocessing check must appear; then again with DLVR_DATASET=fashion-mnist (Debian's files, a subset to stay
-// cheap): the same frozen cells name the dataset and reach the accuracy and preprocessing cells.
+// Executes notebooks/data_tour.ipynb headless with real Jupyter on both kernels (tslab and Deno): the sample grid,
+// a chart, the preprocessing check and the progress bar must appear; then again on tslab with
+// DLVR_DATASET=fashion-mnist (Debian's files, a subset to stay cheap): the same frozen cells name the dataset and
+// reach the accuracy and preprocessing cells.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runNotebook, type ExecutedNotebook } from "../scripts/notebook-runner";
-import { makeProjectCopy } from "./notebook-helpers";
+import { makeProjectCopy, type NotebookKernel } from "./notebook-helpers";
 
-describe("data tour notebook", () => {
+describe.each<NotebookKernel>(["dlvr-tslab", "dlvr-deno"])("data tour notebook on %s", (kernel) => {
   let copy: ReturnType<typeof makeProjectCopy>;
   let nb: ExecutedNotebook;
   beforeAll(async () => {
     copy = makeProjectCopy();
-    nb = await runNotebook(path.join(copy.root, "notebooks", "data_tour.ipynb"), { timeoutSec: 180 });
+    nb = await runNotebook(path.join(copy.root, "notebooks", "data_tour.ipynb"), { timeoutSec: 180, kernel });
   }, 300_000);
   afterAll(() => copy?.cleanup());
 
@@ -38,6 +39,12 @@ describe("data tour notebook", () => {
     const means = m![1].split(",").map(Number);
     expect(means).toHaveLength(3);
     for (const v of means) expect(Math.abs(v)).toBeLessThan(1e-6);
+  });
+
+  it("draws the progress bar in one output area, finished", () => {
+    const bar = cell("tour-progress");
+    expect(bar.html.match(/<div style="font:12px monospace/g)?.length).toBe(1);
+    expect(bar.html).toContain("100% 20/20");
   });
 });
 

@@ -9,7 +9,7 @@ export const ROOT = path.resolve(__dirname, "..");
 /** Copies what a kernel needs (lib, student_src, notebooks, scripts for the submit cell, package.json) and symlinks node_modules. */
 export function makeProjectCopy(): { root: string; cleanup: () => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-nb-"));
-  for (const entry of ["lib", "student_src", "notebooks", "scripts", "package.json"]) {
+  for (const entry of ["lib", "student_src", "notebooks", "scripts", "package.json", "deno.json"]) {
     if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(root, entry), { recursive: true });
   }
   fs.mkdirSync(path.join(root, "notebooks"), { recursive: true });
@@ -24,3 +24,6 @@ export function writeNotebook(root: string, name: string, source: string): strin
   fs.writeFileSync(file, buildNotebookJson(source, name));
   return file;
 }
+
+/** The two kernel specs the notebooks run on (scripts/install-kernel.ts installs both). */
+export type NotebookKernel = "dlvr-tslab" | "dlvr-deno";

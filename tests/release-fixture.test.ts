@@ -64,7 +64,7 @@ describe("bundle", () => {
     expect(files).toEqual(expect.arrayContaining([
       "README.md", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", "lib/tensor/index.ts",
       "student_src/toy.ts", "notebooks/toy.ipynb", "notebooks/setup_check.ipynb", "tests/public/toy.test.ts",
-      "release/A1.manifest.json", "scripts/setup.sh", "scripts/install-kernel.ts", "scripts/tslab-kernel.sh",
+      "release/A1.manifest.json", "scripts/setup.sh", "scripts/install-kernel.ts", "scripts/tslab-kernel.sh", "scripts/deno-kernel.sh", "deno.json",
       "scripts/notebook-runner.ts", "scripts/run_notebook.py", "scripts/submit.ts", "scripts/check.ts",
       "lib/course/submission.ts", "lib/course/notebook-submit.ts",
     ]));

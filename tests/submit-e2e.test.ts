@@ -66,3 +66,19 @@ it("submitFromNotebook works from a tslab cell (it spawns scripts/submit.ts)", a
   const zip = await readZip(fs.readFileSync(path.join(student, "Jane_Doe-2023001-A1-O1.zip")));
   expect(zip.map((e) => e.path)).toEqual(["notebooks/toy.ipynb", "student_src/toy.ts", "submission.json", "toy_model.json"]);
 });
+
+it("the same bundle runs on Deno's kernel: the notebook passes the checks and its submit cell writes the zip", async () => {
+  const nbFile = path.join(student, "notebooks", "toy.ipynb");
+  const deno = await runNotebook(nbFile, { outPath: nbFile, timeoutSec: 60, kernel: "dlvr-deno" });
+  expect(deno.cells.filter((c) => c.error).map((c) => `${c.id}: ${c.error?.evalue}`)).toEqual([]);
+  expect(JSON.parse(fs.readFileSync(nbFile, "utf8")).metadata.kernelspec.name).toBe("dlvr-deno");
+  const { issues } = validateSubmission(student, manifestOf(student), { option: 1 });
+  expect(issues.filter((i) => i.level === "error" || i.level === "warn").map(formatIssue)).toEqual([]);
+  const zipFile = path.join(student, "Jane_Doe-2023001-A1-O1.zip");
+  fs.rmSync(zipFile, { force: true });
+  const r = await runNotebook(path.join(student, "notebooks", "submit_probe.ipynb"), { timeoutSec: 60, kernel: "dlvr-deno" });
+  expect(r.cells[0].error).toBeNull();
+  expect(r.cells[0].stdout).toContain("accepted: true");
+  const zip = await readZip(fs.readFileSync(zipFile));
+  expect(zip.map((e) => e.path)).toEqual(["notebooks/toy.ipynb", "student_src/toy.ts", "submission.json", "toy_model.json"]);
+});

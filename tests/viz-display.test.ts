@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  defaultFallback, encodePng, getTslab, inNotebook, lineChart, progress, sampleGrid, setDisplayFallback, show, showHtml,
+  defaultFallback, encodePng, getNotebookDisplay, inNotebook, lineChart, progress, sampleGrid, setDisplayFallback, show, showHtml,
   showPng, showSvg, type DisplayItem,
 } from "../lib/viz";
 import { generateSynthetic } from "../lib/data";
@@ -17,7 +17,7 @@ afterEach(() => {
 describe("display helpers outside a notebook", () => {
   it("do not load tslab and hand items to the fallback", () => {
     expect(inNotebook()).toBe(false);
-    expect(getTslab()).toBeNull();
+    expect(getNotebookDisplay()).toBeNull();
     const items: DisplayItem[] = [];
     setDisplayFallback((it) => items.push(it));
     const svg = lineChart({ name: "a", y: [1, 2] }, { title: "Loss" });

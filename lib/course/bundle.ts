@@ -22,7 +22,7 @@ import { toPosix } from "./text";
  * computed by bundleClosure(): module imports (TypeScript compiler API, also in notebook cells) plus
  * RUNTIME_REFERENCES, the files reached without an import.
  */
-export const ENTRY_FILES = [".gitignore", "package-lock.json", "tsconfig.json", "vitest.config.ts"];
+export const ENTRY_FILES = [".gitignore", "deno.json", "package-lock.json", "tsconfig.json", "vitest.config.ts"];
 
 /** npm scripts a student's package.json keeps; the files they run are entry points (others are dropped). */
 export const STUDENT_NPM_SCRIPTS = [
@@ -41,6 +41,7 @@ export const RUNTIME_REFERENCES: RuntimeReference[] = [
   { from: "scripts/setup.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
   { from: "scripts/install-kernel.ts", to: "scripts/tslab-kernel.sh", how: "the kernel spec's argv" },
   { from: "scripts/tslab-kernel.sh", to: "scripts/tslab-kernel-patches.cjs", how: "node --require preload" },
+  { from: "scripts/deno-kernel-spec.ts", to: "scripts/deno-kernel.sh", how: "the Deno kernel spec's argv" },
   { from: "scripts/jupyter-notebook.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
   { from: "scripts/notebook-runner.ts", to: "scripts/run_notebook.py", how: "spawned under Debian's python3" },
   { from: "lib/course/notebook-submit.ts", to: "scripts/submit.ts", how: "spawned by the notebook's submit cell" },

@@ -42,7 +42,9 @@ export function submitFromNotebook(info: NotebookSubmitInfo): boolean {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
   const args = [tsx, path.join(root, "scripts", "submit.ts"), "--name", info.name, "--id", info.id, "--option", String(info.option)];
   if (info.assignment) args.push("--assignment", info.assignment);
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // Under Deno's kernel process.execPath is the deno binary; submit runs on Node either way.
+  const node = process.versions.deno ? "node" : process.execPath;
+  const r = spawnSync(node, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (r.stdout) console.log(r.stdout.trimEnd());
   if (r.stderr) console.log(r.stderr.trimEnd());
   if (r.error) console.log(`could not run submit: ${r.error.message}`);

@@ -18,13 +18,13 @@ export function studentReadme(m: ReleaseManifest): string {
 
 ## Set up (once)
 
-    bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernel "TypeScript (course kit)"
+    bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernels (tslab and Deno)
     npm run notebook             # opens Jupyter in notebooks/
 
-The kernel is called \`${STUDENT_KERNEL_NAME}\` ("TypeScript (course kit)" in menus). Setup installs it in your Jupyter
-data dir, so every Jupyter front end finds it (Jupyter Notebook, JupyterLab, VS Code: pick "TypeScript (course
-kit)"). It runs the project the notebook sits in, so several assignment folders side by side each use their own
-files.
+The default kernel is called \`${STUDENT_KERNEL_NAME}\` ("TypeScript (course kit)" in menus; the Deno one, below, is
+\`dlvr-deno\`). Setup installs both in your Jupyter data dir, so every Jupyter front end finds them (Jupyter
+Notebook, JupyterLab, VS Code: pick "TypeScript (course kit)"). Each runs the project the notebook sits in, so
+several assignment folders side by side each use their own files.
 
 Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**). It says which backend
 does the arithmetic: \`native (OpenBLAS)\` is as fast as numpy; \`wasm\` (no C compiler or OpenBLAS found) is about
@@ -35,6 +35,19 @@ The notebooks train on the course's embedded dataset. To try real photos, start 
 \`DLVR_DATASET=fashion-mnist npm run notebook\` (Fashion-MNIST, which the setup installs; \`DLVR_SKIP_FASHION_MNIST=1\`
 skips it) or \`DLVR_DATASET=cifar10:/path/to/cifar-10-batches-bin\`. The grader always uses the embedded data, so
 run the notebook on the default dataset before you submit.
+
+### Two kernels
+
+Setup installs two Jupyter kernels; pick one with **Kernel ▸ Change kernel** (the notebooks run unchanged on both,
+and submit accepts a notebook run on either):
+
+- **TypeScript (course kit)**: tslab, the default. It type-checks each cell and the files it imports.
+- **TypeScript (course kit, Deno)**: Deno's built-in kernel (Deno comes with the npm packages). It does not
+  type-check cells (\`npm run check\` does), and shows real line numbers in errors. **It runs every cell with all
+  permissions** (files, network, subprocesses, native code), like any program you start yourself: it is your own
+  machine and your own code, so only run notebooks you trust. After you edit a \`student_src\` file, re-running the
+  notebook's import cell picks up the change on both kernels. On a very busy machine Deno's kernel can drop the last
+  lines a cell prints (it waits only a few milliseconds for them); run the cell again if output looks cut short.
 
 ## What you write
 
@@ -68,7 +81,7 @@ ${required}
 ${headless}
 
 runs every cell and saves the outputs into the notebook (it stops at the first error and shows it; add
-\`--allow-errors\` to run the cells after an error too). \`npm run check\` and \`npm run submit\` accept a notebook run
+\`--allow-errors\` to run the cells after an error too; \`kernel_name=dlvr-deno\` runs it on Deno). \`npm run check\` and \`npm run submit\` accept a notebook run
 this way like one run in Jupyter.
 
 ## Check your work

@@ -109,6 +109,10 @@ function load(): NativeLoadResult {
     mod = m.exports as BlasAddon;
   } catch (e) {
     const code = (e as { code?: unknown }).code;
+    // Deno loads Node-API addons only with FFI permission (its Jupyter kernel has it; `deno run` needs --allow-ffi).
+    if (process.versions.deno && (e as { name?: unknown }).name === "NotCapable") {
+      return { backend: null, reason: `Deno needs --allow-ffi to load native addons (${message(e)})` };
+    }
     if (code === "ERR_DLOPEN_DISABLED" || code === "ERR_ACCESS_DENIED" || restricted) {
       return {
         backend: null,

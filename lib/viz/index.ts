@@ -7,7 +7,7 @@
  *
  * PNG pictures (png.ts): images are channel-planar uint8 [N, 3, 32, 32] as in lib/data; weight matrices are
  * [3072 (or 3073), C] like the course's W (template j = column j). SVG charts (svg.ts) are strings.
- * Display (display.ts) uses tslab inside a notebook kernel and prints a short note elsewhere.
+ * Display (display.ts) uses the kernel's display (tslab or Deno) inside a notebook and prints a short note elsewhere.
  */
 export * from "./png";
 export { drawText, textWidth, textHeight, GLYPH_WIDTH, GLYPH_HEIGHT, type TextOptions } from "./font";

@@ -5,12 +5,12 @@
  *   for (let it = 0; it < numIters; it++) { ...; bar.update(it + 1, { loss }); }
  *   bar.done();
  *
- * - In a tslab notebook: one output area (tslab.newDisplay()) redrawn in place as an HTML bar, at most every 250 ms.
+ * - In a notebook (tslab or Deno): one output area (newDisplay()) redrawn in place as an HTML bar, at most every 250 ms.
  * - On a terminal (stderr is a TTY): a single line rewritten in place, at most every 100 ms.
  * - Otherwise (CI logs, pipes): a plain line at every 10% of the way (or every 10 s when the total is unknown).
  * Updates between redraws cost only a clock read, so calling update() every iteration is fine.
  */
-import { getTslab, type TslabDisplay } from "./display";
+import { getNotebookDisplay, type NotebookDisplay } from "./display";
 
 /** Where progress is drawn; "auto" picks notebook / tty / lines from the environment. */
 export type ProgressMode = "auto" | "notebook" | "tty" | "lines" | "silent";
@@ -126,7 +126,7 @@ function barHtml(s: State, label: string | undefined, unit: string): string {
 
 function pickMode(mode: ProgressMode, stream: { isTTY?: boolean }): Exclude<ProgressMode, "auto"> {
   if (mode !== "auto") return mode;
-  if (getTslab()) return "notebook";
+  if (getNotebookDisplay()) return "notebook";
   return stream.isTTY ? "tty" : "lines";
 }
 
@@ -145,10 +145,10 @@ export function progress(options: ProgressOptions = {}): Progress {
   let lastLineStep = -1; // lines mode: index of the last printed 10% step
   let lastLineTime = start;
   let lastLineCurrent = NaN;
-  let display: TslabDisplay | null = null;
+  let display: NotebookDisplay | null = null;
 
   if (mode === "notebook") {
-    display = getTslab()?.newDisplay() ?? null;
+    display = getNotebookDisplay()?.newDisplay() ?? null;
   }
 
   const draw = (force: boolean): void => {

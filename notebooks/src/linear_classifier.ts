@@ -21,12 +21,15 @@ const STUDENT = { name: "", id: "", option: 1 as 1 | 2 };
 // ====================== END YOUR CODE: student-info ======================
 
 // %% id=lc-imports
-import * as tslab from "tslab";
 import { backendName, manualSeed, ones, randn, Generator, type Tensor } from "./lib/tensor";
 import { loadDataset, preprocess } from "./lib/data";
 import { lineChart, sampleGrid, showPicture, showSvg, sweepChart, weightTemplates } from "./lib/viz";
 import { gradCheckSparse, relError } from "./lib/gradcheck";
-import * as lc from "./student_src/linear_classifier";
+import { latest } from "./lib/kernel";
+import * as lcModule from "./student_src/linear_classifier";
+import type { LinearClassifier, LossFunction } from "./student_src/linear_classifier";
+// latest() hands back the file as now saved, so re-running this cell picks up your edits on either kernel.
+const lc = await latest(lcModule, "student_src/linear_classifier.ts");
 console.log(`matmul backend: ${backendName()}`);
 
 // %% [markdown] id=lc-data-md
@@ -55,7 +58,7 @@ for (const [name, t] of Object.entries(data)) if (typeof t === "object" && t !==
 // Helpers the cells below use. They live in a cell of their own that cannot fail, so an error in your code does
 // not make later cells fail with "Cannot find name".
 /** Numeric vs analytic gradient of `lossFn` at 10 random coordinates, on 100 development examples. */
-function checkGradient(lossFn: lc.LossFunction, reg: number): number {
+function checkGradient(lossFn: LossFunction, reg: number): number {
   manualSeed(0);
   const W = randn(3073, 10).mul(1e-4);
   const X = data.X_dev!.slice(0, 0, 100), y = data.y_dev!.slice(0, 0, 100);
@@ -70,7 +73,7 @@ function timeIt<T>(f: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - t0 };
 }
 /** Times the naive and vectorized losses on the development set and prints how far apart they are. */
-function compareNaiveVectorized(label: string, naive: lc.LossFunction, vectorized: lc.LossFunction): void {
+function compareNaiveVectorized(label: string, naive: LossFunction, vectorized: LossFunction): void {
   manualSeed(0);
   const W = randn(3073, 10).mul(1e-4);
   const a = timeIt(() => naive(W, data.X_dev!, data.y_dev!, 5e-6));
@@ -170,13 +173,13 @@ console.log(`SVM validation accuracy: ${(100 * accuracy(svmTrained!, data.X_val,
 // `svm_best_model.json`, which is part of your submission.
 
 // %% id=lc-search-helper
-type Search = { best: lc.LinearClassifier; bestVal: number; points: { x: number; y: number; value: number }[] };
-function search(make: () => lc.LinearClassifier, grid: { learningRates: number[]; regularizationStrengths: number[] }, numIters: number): Search {
+type Search = { best: LinearClassifier; bestVal: number; points: { x: number; y: number; value: number }[] };
+function search(make: () => LinearClassifier, grid: { learningRates: number[]; regularizationStrengths: number[] }, numIters: number): Search {
   const combos = grid.learningRates.length * grid.regularizationStrengths.length;
   if (grid.learningRates.length < 2 || grid.regularizationStrengths.length < 2 || combos >= 25) {
     throw new Error(`choose at least 2 learning rates and 2 strengths, and fewer than 25 combinations (you have ${combos})`);
   }
-  let best: lc.LinearClassifier | null = null;
+  let best: LinearClassifier | null = null;
   let bestVal = -1;
   const points: Search["points"] = [];
   for (const lr of grid.learningRates) {

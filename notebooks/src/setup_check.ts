@@ -2,7 +2,8 @@
 // # Setup check
 //
 // Run this notebook first: **Kernel ▸ Restart & Run All**. The kernel must be
-// **TypeScript (course kit)** (top right). If it is missing, run `bash scripts/setup.sh` in the
+// **TypeScript (course kit)** (tslab, the default) or **TypeScript (course kit, Deno)** (top right; switch
+// with **Kernel ▸ Change kernel**). If they are missing, run `bash scripts/setup.sh` in the
 // project folder and start Jupyter with `npm run notebook`.
 //
 // The kernel runs from the **project root**, not from `notebooks/`, so imports are written relative
@@ -10,7 +11,9 @@
 
 // %% id=setup-imports
 import { tensor, manualSeed, randn, backendName } from "./lib/tensor";
-import * as tslab from "tslab";
+import { showMarkdown } from "./lib/viz";
+import { currentKernel } from "./lib/kernel";
+console.log("kernel:", currentKernel());
 console.log("kernel working directory:", process.cwd());
 
 // %% id=setup-matmul
@@ -23,7 +26,7 @@ console.log("randn(3, 4) shape:", JSON.stringify(x.shape));
 console.log("matmul backend:", backendName());
 
 // %% id=setup-display
-tslab.display.markdown(`**Setup OK.** Tensors work; matrix products use the *${backendName()}* backend.`);
+showMarkdown(`**Setup OK.** Tensors work; matrix products use the *${backendName()}* backend.`);
 
 // %% [markdown] id=setup-reload
 // ## How your edits reach the notebook
@@ -31,9 +34,11 @@ tslab.display.markdown(`**Setup OK.** Tensors work; matrix products use the *${b
 // You write code in `student_src/*.ts` with your editor; notebooks import it.
 //
 // - **Re-run the import cell** after saving a file: the file that the cell imports *directly* is
-//   recompiled and reloaded, no restart needed.
+//   recompiled and reloaded, no restart needed (the assignment notebooks' import cells call `latest(...)`,
+//   which does this on the Deno kernel too).
 // - Files that *it* imports are **not** reloaded. After editing one of those, use
 //   **Kernel ▸ Restart** (about 3 s) and run the cells again.
-// - A type error anywhere in the imported files stops the import cell; the error shows the file and line.
+// - On tslab, a type error anywhere in the imported files stops the import cell; the error shows the file and
+//   line. Deno's kernel does not type-check: `npm run check` does (it also runs the public tests).
 // - Loops written at a cell's top level run far slower than the same loop inside a function:
 //   put heavy work in functions (your `student_src` files already do).

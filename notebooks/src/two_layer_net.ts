@@ -26,14 +26,17 @@ const STUDENT = { name: "", id: "", option: 1 as 1 | 2 };
 // ====================== END YOUR CODE: student-info ======================
 
 // %% id=nn-imports
-import * as tslab from "tslab";
 import { backendName, Generator, randn, tensor, type Tensor } from "./lib/tensor";
 import { loadDataset, preprocess } from "./lib/data";
-import { lineChart, networkWeightsGrid, sampleGrid, showHtml, showPicture, showSvg, sweepChart, type Series } from "./lib/viz";
+import { lineChart, networkWeightsGrid, sampleGrid, showHtml, showMarkdown, showPicture, showSvg, sweepChart, type Series } from "./lib/viz";
 import { computeNumericGradient, relError } from "./lib/gradcheck";
 import * as lec from "./lib/lecture";
 import { featureDataset } from "./lib/features";
-import * as nn from "./student_src/two_layer_net";
+import { latest } from "./lib/kernel";
+import * as nnModule from "./student_src/two_layer_net";
+import type { SearchResult, TrainStats, TwoLayerNet } from "./student_src/two_layer_net";
+// latest() hands back the file as now saved, so re-running this cell picks up your edits on either kernel.
+const nn = await latest(nnModule, "student_src/two_layer_net.ts");
 console.log(`matmul backend: ${backendName()}`);
 
 // %% id=nn-helpers
@@ -155,7 +158,7 @@ showPicture(sampleGrid({ images: raw.trainImages, labels: raw.trainLabels, class
 // moderate learning rate and fairly strong regularization.
 
 // %% id=nn-first-train
-function firstTry(): { net: nn.TwoLayerNet; stats: nn.TrainStats } {
+function firstTry(): { net: TwoLayerNet; stats: TrainStats } {
   const net = new nn.TwoLayerNet(3072, 36, 10, { generator: new Generator(0) });
   const run = seconds(() => net.train(data.X_train, data.y_train, data.X_val, data.y_val, {
     numIters: 300, batchSize: 200, learningRate: 0.1, learningRateDecay: 0.95, reg: 0.25, generator: new Generator(1),
@@ -173,7 +176,7 @@ const first = firstTry();
 // (training accuracy on the last minibatch of the epoch, validation accuracy on the whole validation set).
 
 // %% id=nn-first-plots
-function plotStats(stats: nn.TrainStats, title: string): void {
+function plotStats(stats: TrainStats, title: string): void {
   showSvg(lineChart({ name: "loss", y: stats.lossHistory }, { title: `${title}: loss`, xLabel: "iteration", yLabel: "loss", smooth: 10 }));
   showSvg(lineChart([
     { name: "train", y: stats.trainAccHistory },
@@ -204,7 +207,7 @@ interface RunConfig {
   reg: number;
   numIters: number;
 }
-function trainOnce(c: RunConfig): { net: nn.TwoLayerNet; stats: nn.TrainStats; valAcc: number } {
+function trainOnce(c: RunConfig): { net: TwoLayerNet; stats: TrainStats; valAcc: number } {
   const net = new nn.TwoLayerNet(3072, c.hiddenSize, 10, { generator: new Generator(0) });
   const stats = net.train(data.X_train, data.y_train, data.X_val, data.y_val, {
     learningRate: c.learningRate, reg: c.reg, numIters: c.numIters, learningRateDecay: 0.95, generator: new Generator(1),
@@ -255,7 +258,7 @@ sweep("Learning rate", [0.01, 0.1, 0.3, 1].map((lr) => ({ label: `learning rate 
 // `nn_best_model.json`, which is part of your submission.
 
 // %% id=nn-search
-function search(): nn.SearchResult {
+function search(): SearchResult {
   const grid = nn.nnGetSearchParams();
   const combos = grid.learningRates.length * grid.hiddenSizes.length * grid.regularizationStrengths.length * grid.learningRateDecays.length;
   if (combos < 1 || combos >= 256) throw new Error(`nnGetSearchParams: choose between 1 and 255 combinations (you have ${combos})`);
@@ -478,7 +481,7 @@ function featureComparison(): void {
     ["linear, raw pixels", linRaw], ["linear, HOG + hue", linFeat], ["two-layer net, raw pixels", netRaw], ["two-layer net, HOG + hue", netFeat],
   ];
   for (const [name, [v, t]] of rows) console.log(`${name.padEnd(28)} val ${pct(v)}  test ${pct(t)}`);
-  tslab.display.markdown(["| classifier | input | validation | test |", "|---|---|---|---|",
+  showMarkdown(["| classifier | input | validation | test |", "|---|---|---|---|",
     ...rows.map(([name, [v, t]]) => `| ${name.split(", ")[0]} | ${name.split(", ")[1]} | ${pct(v)} | ${pct(t)} |`)].join("\n"));
 }
 featureComparison();
