@@ -262,6 +262,7 @@ describe("resume and determinism stay", () => {
   let resumed: ReturnType<typeof spawnSync>;
   let forced: ReturnType<typeof spawnSync>;
   let before: Record<string, string>;
+  let killedWork: string[] = [];
   const names = ["Good", "Stub", "Planted", "Deep", "Fake Score", "Mallory"];
   const gradeInto = (out: string, extra: string[] = []) =>
     [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "grade.ts"), path.join(dir, "in"), "--out", out, "--jobs", "1", "--seed-secret", SECRET, "--progress", "lines", ...extra];
@@ -272,8 +273,11 @@ describe("resume and determinism stay", () => {
     fs.mkdirSync(path.join(dir, "in"));
     for (const n of names) fs.copyFileSync(zips[n], path.join(dir, "in", path.basename(zips[n])));
     const out = path.join(dir, "out");
+    // A temp dir of their own: graders of other test files clean stale work folders in the shared one too.
+    fs.mkdirSync(path.join(dir, "tmp"), { mode: 0o755 });
+    const env = { ...process.env, TMPDIR: path.join(dir, "tmp") };
     // SIGKILL the whole grader (tsx and its node child) once two submissions are written.
-    const child = spawn(process.execPath, gradeInto(out), { cwd: ROOT, detached: true, stdio: "ignore" });
+    const child = spawn(process.execPath, gradeInto(out), { cwd: ROOT, detached: true, stdio: "ignore", env });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         const done = fs.existsSync(out) ? fs.readdirSync(out).filter((k) => fs.existsSync(path.join(out, k, "results.json"))).length : 0;
@@ -289,9 +293,10 @@ describe("resume and determinism stay", () => {
       }, 100);
     });
     await new Promise((r) => setTimeout(r, 500));
-    resumed = spawnSync(process.execPath, gradeInto(out), { cwd: ROOT, encoding: "utf8", timeout: 400_000 });
+    killedWork = fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.startsWith("dlvr-grade-"));
+    resumed = spawnSync(process.execPath, gradeInto(out), { cwd: ROOT, encoding: "utf8", timeout: 400_000, env });
     before = snapshot(out);
-    forced = spawnSync(process.execPath, gradeInto(out, ["--force"]), { cwd: ROOT, encoding: "utf8", timeout: 400_000 });
+    forced = spawnSync(process.execPath, gradeInto(out, ["--force"]), { cwd: ROOT, encoding: "utf8", timeout: 400_000, env });
   }, 900_000);
 
   afterAll(() => {
@@ -301,6 +306,8 @@ describe("resume and determinism stay", () => {
   it("SIGKILL mid-batch, then a rerun: every row exactly once, and the killed grader's work folder is removed", () => {
     expect(resumed.status, String(resumed.stderr)).toBe(0);
     expect(String(resumed.stderr)).toMatch(/removed a work folder left by a grader that was killed/);
+    expect(killedWork.length).toBeGreaterThan(0);
+    for (const w of killedWork) expect(fs.existsSync(path.join(dir, "tmp", w)), w).toBe(false);
     const rows = fs.readFileSync(path.join(dir, "out", "gradebook.csv"), "utf8").trim().split("\n").slice(1);
     expect(rows).toHaveLength(names.length);
     expect(new Set(rows.map((l) => l.split(",")[0])).size).toBe(names.length);
