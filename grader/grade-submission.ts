@@ -292,6 +292,9 @@ async function runStandIns(
  */
 function standInResult(ref: TestResult, own: TestResult): TestResult {
   if (ref.status === own.status && ref.score === own.score) return { ...ref, lines: own.lines };
+  // Statuses whose usual line is fixed text about the block itself (score.ts outcomeProblem).
+  if (ref.status === "not-implemented") return { ...ref, lines: [`not implemented yet: block "${ref.block}" still throws its TODO stub`] };
+  if (ref.status === "did-not-compile") return { ...ref, lines: [`not run: block "${ref.block}" does not compile (see the compile error)`] };
   const verdict = `${TEST_STATUS_TEXT[ref.status]} with the reference code in the other blocks: ${ref.score}/${ref.points} points`;
   const ownLines = own.passed ? [] : own.lines.map((l) => `your own build of all blocks: ${l}`);
   return { ...ref, lines: [verdict, ...ownLines] };
