@@ -20,6 +20,7 @@ import type { PolicyOverrides } from "./integrity/policy";
 import { probeSandbox, type SandboxInfo } from "./run/sandbox";
 import { resolveSecret } from "./seeds";
 import { assignKeys } from "./intake/output-keys";
+import { answersMarkdown } from "./report/answers";
 import { writeClassOutputs, type ClassOutputs } from "./report/class-outputs";
 import type { GradedEntry } from "./report/out-folder";
 import { makeWorkRoot, removeStaleWorkRoots } from "./work-root";
@@ -225,6 +226,8 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
     const rows = gradedRowsIn(o.outDir, runs.map((r) => r.results.extra_data as ResultsExtra));
     const identity = identityFlags(rows, o.identity);
     writeFileAtomic(gradebook, gradebookCsv(rows, identity));
+    const answers = answersMarkdown(rows);
+    if (answers !== null) writeFileAtomic(path.join(o.outDir, "answers.md"), answers);
     for (const r of rows) {
       // Two zips for one student is only known across the folder: it goes into each one's feedback.md here.
       const file = path.join(o.outDir, r.key, "feedback.md");

@@ -27,6 +27,23 @@ import { MAX_NESTING, maxNesting } from "./integrity/nesting";
 import { disableBlock } from "./integrity/reconstruct";
 import { COMPILE_ERROR_PREFIX } from "./run/runner-build";
 import { passThroughMode } from "./work-root";
+import { manifestForSubmission } from "./integrity/manifest-source";
+import { inlineAnswers, parseNotebook, type InlineAnswer } from "../lib/course/notebook-integrity";
+import type { ReleaseManifest } from "../lib/course/manifest";
+
+/** The inline answers of every notebook the release has (a missing or broken notebook has none: integrity says why). */
+function answersIn(root: string, manifest: ReleaseManifest): InlineAnswer[] {
+  return manifest.notebooks.flatMap((entry) => {
+    try {
+      const file = path.join(root, entry.path);
+      if (fs.statSync(file).size > 64 * 1024 * 1024) return [];
+      return inlineAnswers(entry, parseNotebook(fs.readFileSync(file, "utf8"), entry.path))
+        .map((a) => ({ ...a, question: a.question.slice(0, 2000), answer: a.answer.slice(0, 20_000) }));
+    } catch {
+      return [];
+    }
+  });
+}
 
 export interface GradeOptions {
   /** Output key (folder name) of this submission. */
@@ -158,7 +175,11 @@ async function gradeProject(
   }
   if (student.idSource === "zip hash") notes.push("no student id found (no submission.json, zip not named {name}-{id}-A<n>-O<option>.zip): inputs were seeded from the zip's hash");
   const tooDeep = setAsideDeepBlocks(root, manifest.modules.map((m) => m.path));
-  const integrity = checkIntegrityBounded(root, manifest, ctx.policy);
+  // Integrity against the release the student worked from; the graded code is rebuilt from the current one.
+  const own = manifestForSubmission(env.repoRoot, ctx.source, root);
+  if (own.note) notes.push(own.note);
+  const integrity = checkIntegrityBounded(root, own.manifest, ctx.policy);
+  r = { ...r, answers: answersIn(root, manifest) };
   lap("checks");
   if (noProject) {
     return withAllTestsFailed(ctx, { ...r, notes, status: "missing-files", statusReason: `no ${manifest.modules.map((m) => m.path).join(", ")} in the zip (zip the project with npm run submit)` }, integrity);

@@ -1,15 +1,25 @@
 /**
- * npm run bench [-- --repeat N] [--rounds R] [--show-rounds] [--backends native,portable] [--no-numpy]
- *                 [--only kernel|matmul|softmax|net|grader]
+ * npm run bench [-- --repeat N] [--rounds R] [--show-rounds] [--backends native,portable] [--no-numpy] [--no-torch]
+ *                 [--threads T] [--only kernel|matmul|softmax|net|e2e|grader] [--full-recipe] [--e2e-rounds R]
  *
- * Times the tensor toolkit's hot paths on every available backend and, when Debian's python3-numpy is
- * installed, numpy on the same shapes in the same run. Timings move by ~1.5x between runs on a shared machine,
- * so only the ratios within one run are meaningful: each row prints its ratio to that run's baseline
- * (the naive triple loop for the kernel rows, numpy for the workload rows). For the workload rows numpy runs
- * in a helper process and the two sides take turns, R rounds per row, so both see the same machine load (this
- * VM has slow spells of ~2x lasting tens of milliseconds to seconds). A round times one side with the median of
- * --repeat runs; each side's time is its best round (as timeit advises: other tenants only ever add time), and
- * the ratio is the ratio of the two best rounds. Slower backends run once per row, after the rounds.
+ * Times the tensor toolkit's hot paths on every available backend and, where Debian's python3-numpy and
+ * python3-torch are installed, numpy and PyTorch ("peers") on the same shapes in the same run. Timings move by
+ * ~1.5x between runs on a shared machine, so only the ratios within one run are meaningful: each row prints its
+ * ratio to that run's baseline (the naive triple loop for the kernel rows, each peer for the workload rows).
+ *
+ * Fairness: every side runs in the same environment (this process's, OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
+ * included, whatever they are) with the same OpenBLAS thread count (--threads, default: what the native backend
+ * uses), and the bench prints the OpenBLAS library, kernel (core name, config) and thread count each side
+ * reports. Each peer runs in a helper process (scripts/bench_numpy.py, scripts/bench_torch.py) and the sides
+ * take turns, R rounds per row, so all see the same machine load (this VM has slow spells of ~2x lasting tens of
+ * milliseconds to seconds). A round times one side with the median of --repeat runs; each side's time is its
+ * best round (as timeit advises: other tenants only ever add time), and a ratio is the ratio of two best
+ * rounds. Slower backends run once per row, after the rounds.
+ *
+ * End-to-end rows (scripts/bench-e2e.ts): the course recipe, training with the reference solutions, wall and
+ * system time per side; lib/tensor runs in child processes, with --single-threaded-gc (as the notebook kernel
+ * and `npm run` scripts start Node) and without (plain `tsx` / `node`). Iterations are scaled by 0.1 unless
+ * --full-recipe.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -19,10 +29,11 @@ import { createInterface } from "node:readline";
 import { Command } from "commander";
 import { Generator, randint, randn, setBackend, zeros, type DType, type Tensor } from "../lib/tensor";
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
-import { loadNativeBackend } from "../lib/tensor/native-backend";
+import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
 import { benchA3 } from "../grader/samples/bench";
 import { queueBenchRows } from "../grader/queue/bench";
+import { E2E_ROWS, type E2EResult } from "./bench-e2e";
 
 interface Workload {
   name: string;
@@ -120,7 +131,7 @@ function netWorkload(H: number, dtype: DType): Workload {
 const WARMUP = 3;
 
 function medianMs(step: () => void, repeat: number): number {
-  for (let i = 0; i < WARMUP; i++) step(); // JIT, allocation, BLAS threads awake; as many as bench_numpy.py's --warmup
+  for (let i = 0; i < WARMUP; i++) step(); // JIT, allocation, BLAS threads awake; as many as the peers' --warmup
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const t0 = process.hrtime.bigint();
@@ -131,22 +142,35 @@ function medianMs(step: () => void, repeat: number): number {
   return times[Math.floor(times.length / 2)];
 }
 
-/** A running scripts/bench_numpy.py --serve: measure(name, dtype, repeat) gives numpy's median ms. */
-interface NumpyWorker {
+type PeerName = "numpy" | "torch";
+
+/** What a peer reports about itself (bench_peer.py's "info" reply). */
+interface PeerInfo {
+  lib: string;
+  blas: { library: string | null; core?: string; config?: string; threads?: number };
+  torch_threads?: number;
+}
+
+/** A running scripts/bench_<peer>.py --serve. */
+interface Peer {
+  name: PeerName;
+  info: PeerInfo;
+  /** Median ms of a workload row. */
   measure(name: string, dtype: DType, repeat: number): Promise<number>;
+  /** One end-to-end run. */
+  e2e(name: string, scale: number): Promise<E2EResult>;
   close(): void;
 }
 
-/** Starts the numpy helper, or returns why it cannot run (no /usr/bin/python3 or no numpy). */
-async function startNumpy(): Promise<NumpyWorker | string> {
-  const python = "/usr/bin/python3";
-  const script = path.resolve(__dirname, "bench_numpy.py");
-  if (!existsSync(python)) return `${python} not found`;
-  const env = { ...process.env };
-  // Debian's OpenBLAS picks its best kernel only when these overrides are absent (see notes/performance.md).
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const child: ChildProcessWithoutNullStreams = spawn(python, [script, "--serve"], { env });
+const PYTHON = "/usr/bin/python3";
+const PEER_SCRIPTS: Record<PeerName, string> = { numpy: "bench_numpy.py", torch: "bench_torch.py" };
+
+/** Starts a peer helper with this process's environment and `threads` OpenBLAS threads, or says why it cannot run. */
+async function startPeer(name: PeerName, threads: number): Promise<Peer | string> {
+  const script = path.resolve(__dirname, PEER_SCRIPTS[name]);
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  // The same environment as ours (OPENBLAS_* included); only the thread count is passed explicitly.
+  const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [script, "--serve", "--threads", String(threads)], { env: process.env });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
   const lines = createInterface({ input: child.stdout });
@@ -154,29 +178,34 @@ async function startNumpy(): Promise<NumpyWorker | string> {
   lines.on("line", (line) => waiting.shift()?.(line));
   child.on("close", () => { for (const w of waiting.splice(0)) w(null); });
   child.on("error", () => { for (const w of waiting.splice(0)) w(null); });
-  const ask = (query: string): Promise<{ ms?: number; error?: string }> =>
+  const ask = <T>(query: string): Promise<T & { error?: string }> =>
     new Promise((resolve) => {
       waiting.push((line) => {
-        if (line === null) resolve({ error: `numpy helper exited: ${stderr.trim().split("\n").pop() ?? "no output"}` });
-        else resolve(JSON.parse(line) as { ms?: number; error?: string });
+        if (line === null) resolve({ error: `${name} helper exited: ${stderr.trim().split("\n").pop() ?? "no output"}` } as T & { error: string });
+        else resolve(JSON.parse(line) as T & { error?: string });
       });
       child.stdin.write(`${query}\n`);
     });
-  const worker: NumpyWorker = {
-    async measure(name, dtype, repeat) {
-      const r = await ask(`${name}|${dtype}|${repeat}`);
-      if (r.ms === undefined) throw new Error(r.error ?? "no answer");
+  const info = await ask<PeerInfo>("info"); // imports numpy / torch; fails fast without them
+  if (info.error !== undefined) {
+    child.stdin.end();
+    return info.error;
+  }
+  return {
+    name,
+    info,
+    async measure(row, dtype, repeat) {
+      const r = await ask<{ ms?: number }>(`${row}|${dtype}|${repeat}`);
+      if (r.ms === undefined) throw new Error(`${name}: ${r.error ?? "no answer"}`);
       return r.ms;
+    },
+    async e2e(row, scale) {
+      const r = await ask<Partial<E2EResult>>(`e2e|${row}|${scale}`);
+      if (r.ms === undefined) throw new Error(`${name}: ${r.error ?? "no answer"}`);
+      return { ms: r.ms, user_ms: r.user_ms ?? 0, sys_ms: r.sys_ms ?? 0, faults: r.faults ?? 0, valAcc: NaN };
     },
     close: () => child.stdin.end(),
   };
-  try {
-    await worker.measure("matmul 200x3073 @ 3073x100", "float64", 1); // imports numpy; fails fast without it
-  } catch (e) {
-    worker.close();
-    return (e as Error).message;
-  }
-  return worker;
 }
 
 const SETTLE_MS = 120;
@@ -189,20 +218,52 @@ function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
+/** Worst (largest) ratio seen per "<side>/<peer>" key, for the summary. */
+type Worst = Map<string, number>;
+
+function noteWorst(worst: Worst, key: string, ratio: number): void {
+  worst.set(key, Math.max(worst.get(key) ?? 0, ratio));
+}
+
+function backendKernel(b: BackendName, threads: number | null): string {
+  if (b === "native") {
+    const native = loadNativeBackend().backend;
+    return native ? `${native.blasConfig}, ${threads ?? "?"} BLAS threads, ${native.addonPath}` : "not loaded";
+  }
+  if (b === "wasm") return "WebAssembly SIMD kernels (lib/wasm), 1 thread";
+  return "TypeScript kernels, 1 thread";
+}
+
+function peerKernel(p: Peer): string {
+  const b = p.info.blas;
+  const blas = b.library ? `${b.config}, ${b.threads} BLAS threads, ${b.library}` : "no OpenBLAS found in the process";
+  return `${p.info.lib}: ${blas}${p.info.torch_threads !== undefined ? `; torch intra-op threads ${p.info.torch_threads}` : ""}`;
+}
+
+interface Options {
+  repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; torch: boolean; only?: string; backends?: string;
+  submissions: string; threads?: string; fullRecipe?: boolean; e2eRounds: string; e2eScale?: string; queue: boolean;
+}
+
 async function main(): Promise<void> {
   const opts = new Command()
     .option("--repeat <n>", "timed repetitions per measurement (median is reported)", "7")
-    .option("--rounds <n>", "workload rows: numpy and the fastest backend take turns this many times", "9")
+    .option("--rounds <n>", "workload rows: the peers and the fastest backend take turns this many times", "9")
     .option("--show-rounds", "print every round's times (to see the machine's noise)")
     .option("--no-numpy", "skip the numpy comparison")
-    .option("--only <group>", "run one group: kernel, matmul, softmax, net or grader")
+    .option("--no-torch", "skip the PyTorch comparison")
+    .option("--threads <n>", "OpenBLAS threads for every side (default: the native backend's count, else the CPU count)")
+    .option("--only <group>", "run one group: kernel, matmul, softmax, net, e2e or grader")
     .option("--backends <names>", "comma-separated backends to time (default: every available one but naive)")
+    .option("--full-recipe", "end-to-end rows: the full course recipe (default: iterations scaled by 0.1)")
+    .option("--e2e-scale <x>", "end-to-end rows: scale the iteration counts by x (overrides --full-recipe)")
+    .option("--e2e-rounds <n>", "end-to-end rows: rounds (best wall time per side)", "2")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
     .option("--no-queue", "grader group: skip the Redis queue rows (one and two local workers)")
     .parse()
-    .opts<{ repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; only?: string; backends?: string; submissions: string; queue: boolean }>();
+    .opts<Options>();
   const repeat = Math.max(1, Number(opts.repeat));
-  const groups = ["kernel", "matmul", "softmax", "net", "grader"];
+  const groups = ["kernel", "matmul", "softmax", "net", "e2e", "grader"];
   if (opts.only && !groups.includes(opts.only)) throw new Error(`--only: unknown group "${opts.only}"; choose ${groups.join(", ")}`);
   const want = (group: string): boolean => !opts.only || opts.only === group;
   const available = availableBackends();
@@ -214,9 +275,13 @@ async function main(): Promise<void> {
   }
   process.env.TENSOR_QUIET = "1";
   const native = loadNativeBackend().backend;
+  const threads = opts.threads !== undefined ? Math.max(1, Number(opts.threads)) : getNativeThreads() ?? cpus().length;
+  if (native) setNativeThreads(threads);
   const gcFlag = process.execArgv.includes("--single-threaded-gc") ? "single-threaded GC, as in the notebook kernel" : "default GC (the notebook kernel uses --single-threaded-gc)";
   console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after ${WARMUP} warm-ups; ${gcFlag}` +
     (native ? `; memory tuning ${native.memoryTuned ? "on" : "off (TENSOR_MEMORY_TUNING=0)"}` : ""));
+  const openblasEnv = Object.keys(process.env).filter((k) => k.startsWith("OPENBLAS_")).sort().map((k) => `${k}=${process.env[k]}`);
+  console.log(`environment for every side: ${openblasEnv.length ? openblasEnv.join(" ") : "no OPENBLAS_* variables set"}; ${threads} OpenBLAS threads`);
 
   if (want("kernel")) {
     console.log("\nShipped kernels vs the naive i-j-k loop (float64):");
@@ -245,7 +310,38 @@ async function main(): Promise<void> {
     if (want("softmax")) workloads.push(softmaxWorkload(500, 10, dtype));
     if (want("net")) workloads.push(netWorkload(100, dtype), netWorkload(500, dtype));
   }
-  if (workloads.length > 0) await benchWorkloads(workloads, backends, repeat, Math.max(1, Number(opts.rounds)), opts.numpy, Boolean(opts.showRounds));
+  const runE2E = want("e2e");
+  const worst: Worst = new Map();
+  if (workloads.length > 0 || runE2E) {
+    const peers: Peer[] = [];
+    for (const name of ["numpy", "torch"] as const) {
+      if (!opts[name]) continue;
+      const started = await startPeer(name, threads);
+      if (typeof started === "string") console.log(`${name}: not measured (${started})`);
+      else peers.push(started);
+    }
+    try {
+      console.log("\nKernels each side used:");
+      for (const b of backends) console.log(`  ${b.padEnd(8)} ${backendKernel(b, native ? getNativeThreads() : null)}`);
+      for (const p of peers) console.log(`  ${p.name.padEnd(8)} ${peerKernel(p)}`);
+      if (workloads.length > 0) await benchWorkloads(workloads, backends, peers, repeat, Math.max(1, Number(opts.rounds)), Boolean(opts.showRounds), worst);
+      if (runE2E) {
+        const scale = opts.e2eScale !== undefined ? Number(opts.e2eScale) : opts.fullRecipe ? 1 : 0.1;
+        await benchE2E(backends[0], peers, scale, threads, Math.max(1, Number(opts.e2eRounds)), Boolean(opts.showRounds), worst);
+      }
+    } finally {
+      for (const p of peers) p.close();
+    }
+  }
+  if (worst.size) {
+    const byPeer = new Map<string, string[]>();
+    for (const [key, r] of worst) {
+      const [side, peer] = key.split("/");
+      byPeer.set(peer, [...(byPeer.get(peer) ?? []), `${side} ${r.toFixed(2)}x`]);
+    }
+    console.log("");
+    for (const [peer, parts] of byPeer) console.log(`summary: worst ratio to ${peer}: ${parts.join(", ")}`);
+  }
   if (want("grader")) {
     // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
     const jobs = Math.max(1, cpus().length);
@@ -257,65 +353,108 @@ async function main(): Promise<void> {
 }
 
 async function benchWorkloads(
-  workloads: Workload[], backends: BackendName[], repeat: number, rounds: number, withNumpy: boolean, showRounds: boolean,
+  workloads: Workload[], backends: BackendName[], peers: Peer[], repeat: number, rounds: number, showRounds: boolean, worst: Worst,
 ): Promise<void> {
-  let numpy: NumpyWorker | null = null;
-  if (withNumpy) {
-    const started = await startNumpy();
-    if (typeof started === "string") console.log(`numpy: not measured (${started})`);
-    else numpy = started;
-  }
-  console.log(numpy
-    ? `\nWorkloads: ms per backend and numpy (best of ${rounds} interleaved rounds), ratio to numpy (1.00 = numpy's speed):`
-    : "\nWorkloads: ms per backend (numpy not measured):");
-  const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), numpy ? "numpy ms".padStart(10) : ""];
-  if (numpy) header.push(...backends.map((b) => `${b}/numpy`.padStart(15)));
+  console.log(peers.length
+    ? `\nWorkloads: ms per backend and peer (best of ${rounds} interleaved rounds), ratio to each peer (1.00 = the peer's speed):`
+    : "\nWorkloads: ms per backend (no peer measured):");
+  const header = ["workload".padEnd(40), "dtype  ", ...backends.map((b) => `${b} ms`.padStart(12)), ...peers.map((p) => `${p.name} ms`.padStart(10))];
+  for (const p of peers) header.push(...backends.map((b) => `${b}/${p.name}`.padStart(15)));
   console.log(header.join(" "));
-  const worst = new Map<BackendName, number>();
-  try {
-    for (const w of workloads) {
-      // The fastest backend takes turns with numpy; the others run afterwards (the portable kernel needs
-      // seconds on the big rows, and its garbage should not land in the interleaved rounds).
-      const steps = backends.map((b, i) => {
-        setBackend(b);
-        const slow = b !== "native" && w.flops > 2e9;
-        return { backend: b, step: w.prepare(), rounds: i === 0 ? rounds : 1, repeat: slow ? Math.min(repeat, 3) : repeat, ms: [] as number[] };
-      });
-      const npMs: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        const np = numpy ? await numpy.measure(w.name, w.dtype, repeat) : undefined;
-        // OpenBLAS threads spin for ~0.1 s after a call before sleeping: let numpy's go idle (and ours after
-        // this side's turn) so neither side runs while the other's threads still hold a core.
-        if (numpy) await settle();
-        setBackend(steps[0].backend);
-        const ms = medianMs(steps[0].step, steps[0].repeat);
-        steps[0].ms.push(ms);
-        if (numpy) await settle();
-        if (np !== undefined) {
-          npMs.push(np);
-          if (showRounds) console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ${steps[0].backend} ${fmt(ms)} ms, numpy ${fmt(np)} ms`);
-        }
+  for (const w of workloads) {
+    // The fastest backend takes turns with the peers; the others run afterwards (the portable kernel needs
+    // seconds on the big rows, and its garbage should not land in the interleaved rounds).
+    const steps = backends.map((b, i) => {
+      setBackend(b);
+      const slow = b !== "native" && w.flops > 2e9;
+      return { backend: b, step: w.prepare(), rounds: i === 0 ? rounds : 1, repeat: slow ? Math.min(repeat, 3) : repeat, ms: [] as number[] };
+    });
+    const peerMs = peers.map(() => [] as number[]);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, p] of peers.entries()) {
+        peerMs[i].push(await p.measure(w.name, w.dtype, repeat));
+        // OpenBLAS threads spin for ~0.1 s after a call before sleeping: let the peer's go idle (and ours after
+        // this side's turn) so no side runs while another's threads still hold a core.
+        await settle();
       }
-      for (const s of steps.slice(1)) {
-        setBackend(s.backend);
-        s.ms.push(medianMs(s.step, s.repeat));
+      setBackend(steps[0].backend);
+      const ms = medianMs(steps[0].step, steps[0].repeat);
+      steps[0].ms.push(ms);
+      if (peers.length) await settle();
+      if (showRounds) {
+        console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ${steps[0].backend} ${fmt(ms)} ms` +
+          peers.map((p, i) => `, ${p.name} ${fmt(peerMs[i][r])} ms`).join(""));
       }
-      const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...steps.map((s) => fmt(Math.min(...s.ms)).padStart(12))];
-      if (numpy) {
-        cells.push(fmt(Math.min(...npMs)).padStart(10));
-        for (const [i, s] of steps.entries()) {
-          const ratio = Math.min(...s.ms) / Math.min(...npMs);
-          cells.push(ratio.toFixed(2).padStart(15));
-          worst.set(s.backend, Math.max(worst.get(s.backend) ?? 0, ratio));
-        }
-      }
-      console.log(cells.join(" "));
     }
-  } finally {
-    numpy?.close();
+    for (const s of steps.slice(1)) {
+      setBackend(s.backend);
+      s.ms.push(medianMs(s.step, s.repeat));
+    }
+    const best = steps.map((s) => Math.min(...s.ms));
+    const peerBest = peerMs.map((ms) => Math.min(...ms));
+    const cells = [w.name.padEnd(40), w.dtype.padEnd(7), ...best.map((ms) => fmt(ms).padStart(12)), ...peerBest.map((ms) => fmt(ms).padStart(10))];
+    for (const [pi, p] of peers.entries()) {
+      for (const [i, s] of steps.entries()) {
+        const ratio = best[i] / peerBest[pi];
+        cells.push(ratio.toFixed(2).padStart(15));
+        noteWorst(worst, `${s.backend}/${p.name}`, ratio);
+      }
+    }
+    console.log(cells.join(" "));
   }
-  if (worst.size) {
-    console.log(`\nsummary: worst ratio to numpy: ${[...worst].map(([b, r]) => `${b} ${r.toFixed(2)}x`).join(", ")}`);
+}
+
+/** One end-to-end run of lib/tensor in a child process (its own rusage and heap), with or without --single-threaded-gc. */
+function nodeE2E(row: string, scale: number, backend: BackendName, threads: number, singleThreadedGc: boolean): Promise<E2EResult> {
+  const tsx = path.resolve(__dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
+  const args = [tsx, ...(singleThreadedGc ? ["--single-threaded-gc"] : []), path.resolve(__dirname, "bench-e2e.ts"), row, String(scale), backend, "0", String(threads)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, TENSOR_QUIET: "1" } });
+    let out = "", err = "";
+    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !last.startsWith("{")) reject(new Error(`bench-e2e ${row} exited ${code}: ${err.trim() || out.trim()}`));
+      else resolve(JSON.parse(last) as E2EResult);
+    });
+  });
+}
+
+async function benchE2E(
+  backend: BackendName, peers: Peer[], scale: number, threads: number, rounds: number, showRounds: boolean, worst: Worst,
+): Promise<void> {
+  const recipe = scale === 1 ? "the full course recipe" : `the course recipe with iterations x ${scale} (--full-recipe for all)`;
+  console.log(`\nEnd to end: ${recipe}; wall s / system s per side (best wall of ${rounds} interleaved rounds), wall ratio to each peer:`);
+  const sides = [
+    { name: `${backend}`, run: (row: string) => nodeE2E(row, scale, backend, threads, true) },
+    { name: `${backend}-plain`, run: (row: string) => nodeE2E(row, scale, backend, threads, false) },
+    ...peers.map((p) => ({ name: p.name, run: (row: string) => p.e2e(row, scale) })),
+  ];
+  console.log(`  ("${backend}": Node with --single-threaded-gc as in the notebook kernel; "${backend}-plain": plain tsx/node)`);
+  const header = ["end-to-end".padEnd(40), "dtype  ", ...sides.map((s) => `${s.name} s`.padStart(16))];
+  for (const p of peers) header.push(...sides.slice(0, 2).map((s) => `${s.name}/${p.name}`.padStart(20)));
+  console.log(header.join(" "));
+  for (const row of E2E_ROWS) {
+    const results = sides.map(() => [] as E2EResult[]);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, s] of sides.entries()) {
+        results[i].push(await s.run(row));
+        await settle();
+      }
+      if (showRounds) console.log(`  ${row} round ${r + 1}: ` + sides.map((s, i) => `${s.name} ${(results[i][r].ms / 1000).toFixed(2)} s wall ${(results[i][r].sys_ms / 1000).toFixed(2)} s sys ${results[i][r].faults} faults`).join(", "));
+    }
+    const best = results.map((rs) => rs.reduce((a, b) => (b.ms < a.ms ? b : a)));
+    const cells = [row.padEnd(40), "float64", ...best.map((b) => `${(b.ms / 1000).toFixed(2)} / ${(b.sys_ms / 1000).toFixed(2)}`.padStart(16))];
+    for (const [pi, p] of peers.entries()) {
+      for (const [i, s] of sides.slice(0, 2).entries()) {
+        const ratio = best[i].ms / best[2 + pi].ms;
+        cells.push(ratio.toFixed(2).padStart(20));
+        noteWorst(worst, `${s.name} e2e/${p.name}`, ratio);
+      }
+    }
+    console.log(cells.join(" "));
   }
 }
 

@@ -3,7 +3,7 @@
 
 Prints one JSON object on stdout:
   {"rows": [{"name": ..., "dtype": "float64"|"float32", "ms": median}, ...], "numpy": version, "repeat": n,
-   "threads": OPENBLAS_NUM_THREADS or null}
+   "blas": {"library", "core", "config", "threads"}}
 
 Rows (each for float64 and float32; data from a fixed seed, standard-normal X, small random weights):
   "matmul 200x3073 @ 3073x100"    X @ W
@@ -16,26 +16,21 @@ Rows (each for float64 and float32; data from a fixed seed, standard-normal X, s
   "two-layer step N=200 D=3072 H=100 C=10"   one SGD training step on a fixed batch:
   "two-layer step N=200 D=3072 H=500 C=10"   forward affine-relu-affine, softmax loss + reg * (|W1|^2 + |W2|^2),
       backward, in-place SGD update of W1, b1, W2, b2 (no minibatch sampling inside the timed step).
+End-to-end rows ("softmax grid", "two-layer grid": the course recipe of scripts/bench-e2e.ts) run in --serve mode.
 
 Each case runs --warmup times untimed, then --repeat timed runs; "ms" is the median in milliseconds.
 
---serve keeps the process alive for interleaved measurements (scripts/bench.ts alternates numpy and the TypeScript
-backends row by row, so both see the same machine load): it reads lines "<name>|<dtype>|<repeat>" on stdin and
-answers each with one JSON line, {"ms": median} or {"error": message}; it stops at end of input.
+--serve keeps the process alive for interleaved measurements (scripts/bench.ts takes turns with it row by row,
+so both see the same machine load); the line protocol is in bench_peer.py.
 
-OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE when numpy is imported; for a fair comparison with the native
-addon they should be unset, which the caller does in this subprocess's environment. As a safety net this script
-also drops them from its own environment before importing numpy (affects this process only).
---threads N sets OPENBLAS_NUM_THREADS for this process (default: OpenBLAS's own choice, usually the CPU count).
+The environment is left as it is (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE ...): the bench gives every side the
+same one. --threads N sets OPENBLAS_NUM_THREADS for this process.
 """
 import argparse
 import json
-import os
 import sys
-import time
 
-for _var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-    os.environ.pop(_var, None)
+import bench_peer
 
 
 def parse_args(argv):
@@ -45,7 +40,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=None, help="OPENBLAS_NUM_THREADS for this process")
     p.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--serve", action="store_true", help="answer '<name>|<dtype>|<repeat>' lines on stdin")
+    p.add_argument("--serve", action="store_true", help="answer queries on stdin (see bench_peer.serve)")
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat must be >= 1")
@@ -57,26 +52,13 @@ def parse_args(argv):
 
 
 ARGS = parse_args(sys.argv[1:])
-if ARGS.threads is not None:
-    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+bench_peer.set_threads_env(ARGS.threads)
 
 import numpy as np  # noqa: E402  (after the environment is set)
 
+LIB = f"numpy {np.__version__}"
 REG = 1e-3
 LR = 1e-4
-
-
-def median_ms(fn, repeat, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    times.sort()
-    mid = len(times) // 2
-    return times[mid] if len(times) % 2 else 0.5 * (times[mid - 1] + times[mid])
 
 
 def with_bias(x):
@@ -98,7 +80,7 @@ def softmax_loss_vectorized(W, X, y, reg):
     return loss, dW
 
 
-def two_layer_step(params, X, y, reg, lr):
+def two_layer_loss(params, X, y, reg):
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     n = X.shape[0]
     # forward
@@ -113,36 +95,40 @@ def two_layer_step(params, X, y, reg, lr):
     dscores = probs
     dscores[rows, y] -= 1
     dscores /= n
-    dW2 = h.T @ dscores + 2 * reg * W2
-    db2 = dscores.sum(axis=0)
+    grads = {"W2": h.T @ dscores + 2 * reg * W2, "b2": dscores.sum(axis=0)}
     dh = dscores @ W2.T
     dh[h <= 0] = 0
-    dW1 = X.T @ dh + 2 * reg * W1
-    db1 = dh.sum(axis=0)
-    # SGD update, in place
-    W1 -= lr * dW1
-    b1 -= lr * db1
-    W2 -= lr * dW2
-    b2 -= lr * db2
+    grads["W1"] = X.T @ dh + 2 * reg * W1
+    grads["b1"] = dh.sum(axis=0)
+    return loss, grads
+
+
+def two_layer_step(params, X, y, reg, lr):
+    loss, grads = two_layer_loss(params, X, y, reg)
+    for k in ("W1", "b1", "W2", "b2"):  # SGD update, in place
+        params[k] -= lr * grads[k]
     return loss
 
 
-def cases(dtype, rng):
+def cases(dtype_name, seed):
+    dtype = np.dtype(dtype_name)
+    rng = np.random.default_rng(seed)
+
     def randn(*shape, scale=1.0):
         return (rng.standard_normal(shape) * scale).astype(dtype)
 
-    out = []
+    out = {}
     for m, n in ((200, 100), (500, 10), (4000, 100)):
         a = with_bias(randn(m, 3072))
         b = randn(3073, n, scale=1e-4)
-        out.append((f"matmul {m}x3073 @ 3073x{n}", lambda a=a, b=b: a @ b))
+        out[f"matmul {m}x3073 @ 3073x{n}"] = lambda a=a, b=b: a @ b
     xt, d = with_bias(randn(500, 3072)), randn(500, 10)
-    out.append(("matmul 500x3073.T @ 500x10", lambda: xt.T @ d))
+    out["matmul 500x3073.T @ 500x10"] = lambda: xt.T @ d
 
     X = with_bias(randn(500, 3072))
     y = rng.integers(0, 10, size=500)
     W = randn(3073, 10, scale=1e-4)
-    out.append(("softmax loss+grad N=500 D=3073 C=10", lambda: softmax_loss_vectorized(W, X, y, REG)))
+    out["softmax loss+grad N=500 D=3073 C=10"] = lambda: softmax_loss_vectorized(W, X, y, REG)
 
     Xb = randn(200, 3072)
     yb = rng.integers(0, 10, size=200)
@@ -153,50 +139,104 @@ def cases(dtype, rng):
             "W2": randn(hidden, 10, scale=1e-4),
             "b2": np.zeros(10, dtype=dtype),
         }
-        out.append((f"two-layer step N=200 D=3072 H={hidden} C=10",
-                    lambda p=params: two_layer_step(p, Xb, yb, REG, LR)))
+        out[f"two-layer step N=200 D=3072 H={hidden} C=10"] = lambda p=params: two_layer_step(p, Xb, yb, REG, LR)
     return out
 
 
-def serve():
-    by_dtype = {}
-    while True:
-        line = sys.stdin.readline()
-        if not line:
-            return
-        try:
-            name, dtype, repeat = line.rstrip("\n").split("|")
-            if dtype not in ("float64", "float32"):
-                raise ValueError(f"unknown dtype {dtype!r}")
-            if dtype not in by_dtype:
-                by_dtype[dtype] = dict(cases(np.dtype(dtype), np.random.default_rng(ARGS.seed)))
-            fn = by_dtype[dtype].get(name)
-            if fn is None:
-                raise ValueError(f"unknown case {name!r}")
-            reply = {"ms": round(median_ms(fn, max(1, int(repeat)), ARGS.warmup), 4)}
-        except ValueError as e:
-            reply = {"error": str(e)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+# ------------------------------------------------------------------------------------------ end to end
+
+def e2e_data(seed):
+    """The recipe's data set: features uniform in [-0.5, 0.5) (like the course's mean-subtracted pixels) plus
+    the bias column, random labels; float64."""
+    e = bench_peer.E2E
+    rng = np.random.default_rng(seed)
+
+    def features(n):
+        return with_bias(rng.random((n, e["dim"] - 1)) - 0.5)
+
+    return (features(e["train"]), rng.integers(0, e["classes"], size=e["train"]),
+            features(e["val"]), rng.integers(0, e["classes"], size=e["val"]))
+
+
+def softmax_grid(data, iters, seed):
+    """As the A3 reference: per setting, SGD on random batches (with replacement) with the vectorized softmax
+    loss from 1e-6 * randn weights, then train and validation accuracy."""
+    X, y, Xv, yv = data
+    e = bench_peer.E2E
+    best = 0.0
+    for lr, reg in e["softmax_grid"]:
+        rng = np.random.default_rng(seed)
+        W = 1e-6 * rng.standard_normal((X.shape[1], e["classes"]))
+        for _ in range(iters):
+            idx = rng.integers(0, X.shape[0], size=e["batch"])
+            _, dW = softmax_loss_vectorized(W, X[idx], y[idx], reg)
+            W -= lr * dW
+        np.mean(np.argmax(X @ W, axis=1) == y)  # training accuracy, as testOneParamSet reports it
+        best = max(best, np.mean(np.argmax(Xv @ W, axis=1) == yv))
+    return best
+
+
+def net_predict(params, X):
+    h = np.maximum(X @ params["W1"] + params["b1"], 0)
+    return np.argmax(h @ params["W2"] + params["b2"], axis=1)
+
+
+def net_grid(data, iters, seed):
+    """As the A4 reference (nnTrain / findBestNet): per setting a net with 1e-4 * randn weights, SGD with
+    learning-rate decay per epoch, and each epoch the accuracy on the batch and on the validation set."""
+    X, y, Xv, yv = data
+    e = bench_peer.E2E
+    best = 0.0
+    per_epoch = max(X.shape[0] // e["batch"], 1)
+    for lr, reg in e["net_grid"]:
+        rng = np.random.default_rng(seed)
+        params = {
+            "W1": 1e-4 * rng.standard_normal((X.shape[1], e["hidden"])), "b1": np.zeros(e["hidden"]),
+            "W2": 1e-4 * rng.standard_normal((e["hidden"], e["classes"])), "b2": np.zeros(e["classes"]),
+        }
+        batches = np.random.default_rng(seed + 1)
+        rate = lr
+        for it in range(iters):
+            idx = batches.integers(0, X.shape[0], size=e["batch"])
+            Xb, yb = X[idx], y[idx]
+            _, grads = two_layer_loss(params, Xb, yb, reg)
+            for k in ("W1", "b1", "W2", "b2"):
+                params[k] -= rate * grads[k]
+            if it % per_epoch == 0 or it == iters - 1:
+                np.mean(net_predict(params, Xb) == yb)
+                np.mean(net_predict(params, Xv) == yv)
+                rate *= e["net_decay"]
+        best = max(best, np.mean(net_predict(params, Xv) == yv))
+    return best
+
+
+_E2E_DATA = {}
+
+
+def e2e_runner(name, scale, seed):
+    """The run to time for an end-to-end row (data is made before, untimed)."""
+    e = bench_peer.E2E
+    if seed not in _E2E_DATA:
+        _E2E_DATA[seed] = e2e_data(seed)
+    data = _E2E_DATA[seed]
+    if name == "softmax grid":
+        return lambda: softmax_grid(data, bench_peer.scaled_iters(e["softmax_iters"], scale), seed)
+    if name == "two-layer grid":
+        return lambda: net_grid(data, bench_peer.scaled_iters(e["net_iters"], scale), seed)
+    raise ValueError(f"unknown end-to-end row {name!r}")
 
 
 def main():
+    peer = sys.modules[__name__]
     if ARGS.serve:
-        serve()
+        bench_peer.serve(peer, ARGS.seed, ARGS.warmup)
         return
     dtypes = ["float64", "float32"] if ARGS.dtype == "both" else [ARGS.dtype]
     rows = []
     for dtype in dtypes:
-        rng = np.random.default_rng(ARGS.seed)
-        for name, fn in cases(np.dtype(dtype), rng):
-            ms = median_ms(fn, ARGS.repeat, ARGS.warmup)
-            rows.append({"name": name, "dtype": dtype, "ms": round(ms, 4)})
-    result = {
-        "rows": rows,
-        "numpy": np.__version__,
-        "repeat": ARGS.repeat,
-        "threads": int(os.environ["OPENBLAS_NUM_THREADS"]) if os.environ.get("OPENBLAS_NUM_THREADS") else None,
-    }
+        for name, fn in cases(dtype, ARGS.seed).items():
+            rows.append({"name": name, "dtype": dtype, "ms": round(bench_peer.median_ms(fn, ARGS.repeat, ARGS.warmup), 4)})
+    result = {"rows": rows, "numpy": np.__version__, "repeat": ARGS.repeat, "blas": bench_peer.blas_info()}
     sys.stdout.write(json.dumps(result) + "\n")
 
 

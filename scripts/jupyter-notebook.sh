@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# npm run notebook: Jupyter (Debian's /usr/bin/jupyter) opened in notebooks/, finding the project-local
-# "dlvr-tslab" kernel spec through JUPYTER_PATH. Extra arguments go to `jupyter notebook`.
+# npm run notebook: Jupyter (Debian's /usr/bin/jupyter) opened in notebooks/; it finds the "dlvr-tslab" kernel
+# spec in the user's Jupyter data dir (installed by setup). Extra arguments go to `jupyter notebook`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 node_modules/.bin/tsx scripts/install-kernel.ts >/dev/null  # in case setup was skipped
-export JUPYTER_PATH="$root/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 jupyter=/usr/bin/jupyter
 [[ -x "$jupyter" ]] || jupyter=jupyter
 extra=()

@@ -5,13 +5,14 @@
  *   CLI: npm run notebooks:run -- notebooks/setup_check.ipynb [--out executed.ipynb] [--timeout SEC]
  *
  * The kernel starts in `cwd` (default: the notebook's folder); the dlvr-tslab launcher walks up from
- * there to the nearest project root, so a temp copy of the project runs against its own files.
+ * there to the nearest project root, so a temp copy of the project runs against its own files. The kernel spec
+ * is (re)installed in the user's Jupyter data dir ($JUPYTER_DATA_DIR when set: the dev tests set it).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, installKernelSpec, jupyterEnv } from "./install-kernel";
+import { PROJECT_ROOT, installTslabKernel } from "./install-kernel";
 
 export interface CellError {
   ename: string;
@@ -32,6 +33,8 @@ export interface ExecutedCell {
   /** base64 PNGs */
   images: string[];
   error: CellError | null;
+  /** the error output's traceback lines, joined */
+  traceback: string;
   seconds: number;
 }
 
@@ -69,8 +72,9 @@ export function jupyterPython(): string {
 const joinText = (v: unknown): string => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "");
 
 /**
- * tslab replies status "error" without ename/evalue and writes the error to stderr only,
- * so recover a name and message from stderr: compile diagnostics look like "[file ]L:C - message".
+ * For a kernel whose error reply has no ename (plain tslab writes the error to stderr only; the kit's kernel is
+ * patched to send it, see scripts/tslab-kernel-patches.cjs): recover a name and message from stderr. Compile
+ * diagnostics look like "[file ]L:C - message".
  */
 export function errorFromStderr(stderr: string): CellError {
   const lines = stderr.split("\n");
@@ -97,6 +101,7 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
     markdown: "",
     images: [],
     error: null,
+    traceback: "",
     seconds: summary?.seconds ?? 0,
   };
   for (const o of cell.outputs ?? []) {
@@ -111,13 +116,13 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
       if (d["image/png"]) out.images.push(joinText(d["image/png"]).replace(/\s/g, ""));
     } else if (o.output_type === "error") {
       out.error = { ename: o.ename, evalue: o.evalue };
+      out.traceback = (o.traceback ?? []).join("\n");
     }
   }
-  if (summary && summary.status !== "ok" && !out.error) {
-    out.error = summary.timed_out
-      ? { ename: "Timeout", evalue: `cell ran longer than ${timeoutSec}s and was interrupted` }
-      : summary.status === "abort"
-        ? { ename: "Aborted", evalue: "the kernel skipped this cell (tslab aborts requests right after a failure)" }
+  if (summary?.timed_out) out.error = { ename: "Timeout", evalue: `cell ran longer than ${timeoutSec}s and was interrupted` };
+  else if (summary && summary.status !== "ok" && !out.error) {
+    out.error = summary.status === "abort"
+        ? { ename: "Aborted", evalue: "the kernel skipped this cell (it was queued behind a failed cell)" }
         : summary.ename
         ? { ename: summary.ename, evalue: summary.evalue ?? "" }
         : errorFromStderr(out.stderr);
@@ -126,7 +131,7 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
 }
 
 export async function runNotebook(ipynbPath: string, opts: RunOptions = {}): Promise<ExecutedNotebook> {
-  installKernelSpec(); // cheap and idempotent: a fresh clone after `npm ci` has no kernel spec yet
+  installTslabKernel(); // cheap and idempotent: a fresh clone after `npm ci` has no kernel spec yet
   const nbPath = path.resolve(ipynbPath);
   const timeoutSec = opts.timeoutSec ?? 120;
   const tmpDir = opts.outPath ? null : fs.mkdtempSync(path.join(os.tmpdir(), "nbrun-"));
@@ -137,7 +142,7 @@ export async function runNotebook(ipynbPath: string, opts: RunOptions = {}): Pro
   const t0 = performance.now();
   try {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(jupyterPython(), args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(jupyterPython(), args, { stdio: ["ignore", "pipe", "pipe"] });
       let so = "";
       let se = "";
       child.stdout.on("data", (b) => (so += b));

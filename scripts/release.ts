@@ -4,7 +4,9 @@
  *   npm run release -- A3                 release one assignment (writes student_src/, release/A3.manifest.json,
  *                                         out/release/A3/ and out/release/A3.zip, then self-tests the bundle)
  *   npm run release -- --all              every grader/assignments/A*.json; ones without solutions are skipped
- *   npm run release -- --all --check      write nothing; exit 1 if committed files differ from a fresh release
+ *   npm run release -- --all --check      write nothing; exit 1 if committed files (student_src/, manifests, notebooks
+ *                                         built from notebooks/src/) differ from a fresh release
+ *   every release first rebuilds notebooks/*.ipynb from notebooks/src/*.ts (npm run notebooks:build)
  *   options: --no-bundle, --no-self-test, --out DIR (default out/release), --root DIR (default: this project)
  */
 import * as fs from "node:fs";
@@ -15,6 +17,7 @@ import { ConfigError, listConfigs, loadConfig } from "../lib/course/config";
 import { checkRelease, generateRelease, missingSolutions, ReleaseError, verifyStubsCompile, writeRelease } from "../lib/course/release-assignment";
 import { selfTest } from "../lib/course/self-test";
 import { sha256 } from "../lib/course/text";
+import { buildNotebooks } from "./build-notebooks";
 
 interface Options {
   all?: boolean;
@@ -50,6 +53,12 @@ async function main(ids: string[], opts: Options): Promise<number> {
   let released = 0;
   let skipped = 0;
   let failed = 0;
+  // The notebooks are built from notebooks/src/*.ts: a release uses fresh builds; --check fails on a stale one.
+  const nb = buildNotebooks(path.join(root, "notebooks"), { check: opts.check });
+  for (const f of nb.stale) {
+    console.log(`${"nb".padEnd(4)} ${(opts.check ? "STALE" : "built").padEnd(9)} notebooks/${f}${opts.check ? " differs from a fresh build of notebooks/src: run npm run notebooks:build (or npm run release)" : " from notebooks/src"}`);
+  }
+  if (opts.check && nb.stale.length) failed++;
   for (const id of targets) {
     const say = (status: string, text: string) => console.log(`${id.padEnd(4)} ${status.padEnd(9)} ${text}`);
     try {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time (and safe to re-run) setup of the course kit: system packages, npm packages, the native
-# matmul backend when available, and the project-local Jupyter kernel spec "dlvr-tslab".
+# matmul backend when available, and the Jupyter kernel spec "dlvr-tslab" in the user's Jupyter data dir.
 # Usage: bash scripts/setup.sh          students and TAs: what the notebooks, submit, check and grade need
 #        bash scripts/setup.sh --dev    developers and CI: also what only the tests and benchmarks need
 #                                       (chromium for browser tests, python3-torch as oracle and bench peer,
@@ -76,12 +76,19 @@ else
 fi
 
 step "kernel spec: $(node_modules/.bin/tsx scripts/install-kernel.ts)"
+# Check what a plain `jupyter kernelspec list` shows (no JUPYTER_PATH): what Notebook, nbconvert and VS Code see.
 jupyter=/usr/bin/jupyter  # Debian's; a pyenv `jupyter` on PATH may not exist or see other kernels
 [[ -x "$jupyter" ]] || jupyter=jupyter
-specs="$(JUPYTER_PATH="$root/.jupyter/share/jupyter" "$jupyter" kernelspec list 2>/dev/null || true)"
-if grep -q '^ *dlvr-tslab ' <<<"$specs"; then
-  step "jupyter: finds kernel dlvr-tslab"
+specs="$("$jupyter" kernelspec list 2>/dev/null || true)"
+listed="$(awk '$1 == "dlvr-tslab" {print $2}' <<<"$specs")"
+expected="$("$jupyter" --data-dir 2>/dev/null)/kernels/dlvr-tslab"
+if [[ "$listed" == "$expected" ]]; then
+  step "jupyter: kernelspec list shows dlvr-tslab at $listed"
+elif [[ -n "$listed" ]]; then
+  echo "setup: \`$jupyter kernelspec list\` shows dlvr-tslab at $listed, which hides the one just installed at $expected (JUPYTER_PATH set, or an old copy?): remove $listed" >&2
+  exit 1
 else
-  echo "setup: jupyter does not list kernel dlvr-tslab (JUPYTER_PATH=$root/.jupyter/share/jupyter)" >&2
+  echo "setup: \`$jupyter kernelspec list\` does not show dlvr-tslab:" >&2
+  echo "$specs" >&2
   exit 1
 fi

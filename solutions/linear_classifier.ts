@@ -5,7 +5,9 @@
  * checked when you submit. Shapes: D = input dimension (3073 with the bias trick), C = classes, N = examples.
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
-import { Generator, defaultGenerator, loadTensors, randint, randn, saveTensors, type Tensor, zerosLike } from "../lib/tensor";
+import {
+  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, type Tensor, zerosLike,
+} from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */
 export interface LossResult {
@@ -99,6 +101,7 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   const coeff = margins.gt(0).to(W.dtype);
   coeff.scatter_(1, y, coeff.sum(1).neg());
   dW = X.t().matmul(coeff).div_(numTrain).add_(W, 2 * reg);
+  release(scores, margins, coeff); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-grad ======================
   return { loss, dW };
@@ -168,6 +171,7 @@ export function trainLinearClassifier(
     // BEGIN SOLUTION
     // STUB: throw new Error("TODO: sgd-update");
     weights.add_(dW, -learningRate);
+    release(XBatch); // sampleBatch's fresh copy, used by nothing else: the next batch reuses its memory
     // END SOLUTION
     // ====================== END YOUR CODE: sgd-update ======================
     if (it % every === 0 || it === numIters - 1) {
@@ -283,6 +287,7 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
   loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * W.mul(W).sum().item();
   const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(numTrain);
   dW = X.t().matmul(dscores).add_(W, 2 * reg);
+  release(scores, shifted, logProbs, dscores); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: softmax-vectorized ======================
   return { loss, dW };

@@ -8,8 +8,8 @@
  * Write ReLU and softmax yourself from tensor operations (clamp, max, exp, sum ...).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, saveTensors, tensor, type DType, type Tensor,
-  zeros, zerosLike,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors,
+  sumSquares, tensor, type DType, type Tensor, zeros, zerosLike,
 } from "../lib/tensor";
 
 /** The network's weights and biases: W1 [D, H], b1 [H], W2 [H, C], b2 [C]. */
@@ -101,7 +101,8 @@ export function nnForwardBackward(params: NetParams, X: Tensor, y?: Tensor, reg 
   // STUB: throw new Error("TODO: nn-loss");
   const shifted = scores.sub(scores.max(1, true).values);
   const logProbs = shifted.sub(shifted.logsumexp(1, true));
-  loss = -logProbs.gather(1, y).sum().item() / N + reg * (W1.mul(W1).sum().item() + W2.mul(W2).sum().item());
+  // sumSquares(W) = W.mul(W).sum().item() without the temporary (a 3 MB one for W1 at H = 128)
+  loss = -logProbs.gather(1, y).sum().item() / N + reg * (sumSquares(W1) + sumSquares(W2));
   // END SOLUTION
   // ====================== END YOUR CODE: nn-loss ======================
 
@@ -112,11 +113,14 @@ export function nnForwardBackward(params: NetParams, X: Tensor, y?: Tensor, reg 
   // BEGIN SOLUTION
   // STUB: throw new Error("TODO: nn-backward");
   const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(N);
-  grads.W2 = hidden.t().matmul(dscores).add_(W2, 2 * reg);
+  // The products go straight into the gradient tensors above (matmulInto: the values of X.t().matmul(...)).
+  matmulInto(grads.W2, hidden.t(), dscores).add_(W2, 2 * reg);
   grads.b2 = dscores.sum(0);
   const dhidden = dscores.matmul(W2.t()).mul_(hidden.gt(0));
-  grads.W1 = X.t().matmul(dhidden).add_(W1, 2 * reg);
+  matmulInto(grads.W1, X.t(), dhidden).add_(W1, 2 * reg);
   grads.b1 = dhidden.sum(0);
+  // This call's own temporaries, dead from here on: the next call's products reuse their memory.
+  release(scores, hidden, shifted, logProbs, dscores, dhidden);
   // END SOLUTION
   // ====================== END YOUR CODE: nn-backward ======================
   return { loss, grads };

@@ -5,7 +5,9 @@
  * checked when you submit. Shapes: D = input dimension (3073 with the bias trick), C = classes, N = examples.
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
-import { Generator, defaultGenerator, loadTensors, randint, randn, saveTensors, type Tensor, zerosLike } from "../lib/tensor";
+import {
+  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, type Tensor, zerosLike,
+} from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */
 export interface LossResult {

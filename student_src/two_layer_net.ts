@@ -8,8 +8,8 @@
  * Write ReLU and softmax yourself from tensor operations (clamp, max, exp, sum ...).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, saveTensors, tensor, type DType, type Tensor,
-  zeros, zerosLike,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors,
+  sumSquares, tensor, type DType, type Tensor, zeros, zerosLike,
 } from "../lib/tensor";
 
 /** The network's weights and biases: W1 [D, H], b1 [H], W2 [H, C], b2 [C]. */

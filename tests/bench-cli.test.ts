@@ -1,6 +1,6 @@
 // The benchmark CLI and its numpy helper, run for real with one short round (no timing is asserted: the
 // numbers are for people, the tests check that every promised row and ratio is printed).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,63 +10,115 @@ const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const PYTHON = "/usr/bin/python3";
 const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import numpy"]).status === 0;
+const hasTorch = hasNumpy && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
+const PEERS = [...(hasNumpy ? ["numpy"] : []), ...(hasTorch ? ["torch"] : [])];
 const hasNative = Boolean(loadNativeBackend().backend);
 
-function bench(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [TSX, "--single-threaded-gc", "scripts/bench.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, TENSOR_QUIET: "1" },
-    timeout: 110_000,
+/** Runs the bench CLI (asynchronously, so vitest's worker stays responsive during long runs). */
+function bench(args: string[], timeoutMs = 110_000): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX, "--single-threaded-gc", "scripts/bench.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, TENSOR_QUIET: "1" },
+      timeout: timeoutMs,
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+    child.on("close", (code) => resolve({ code, out }));
   });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
 describe("npm run bench", () => {
-  it.skipIf(!hasNumpy)("prints the softmax rows for both dtypes with every backend and its ratio to numpy", () => {
+  it.skipIf(!hasNumpy)("prints the softmax rows for both dtypes with every backend, its ratio to each peer and the kernels every side used", async () => {
     const backends = hasNative ? "native,portable" : "portable";
-    const { code, out } = bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--backends", backends]);
+    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--threads", "1", "--backends", backends]);
     expect(code, out).toBe(0);
     expect(out).toMatch(/best of 2 interleaved rounds/);
+    const n = backends.split(",").length;
+    const header = out.split("\n").find((l) => l.startsWith("workload"));
+    for (const p of PEERS) expect(header, out).toContain(`${backends.split(",")[0]}/${p}`);
     for (const dtype of ["float64", "float32"]) {
       const row = out.split("\n").find((l) => l.startsWith("softmax loss+grad N=500 D=3073 C=10") && l.includes(dtype));
       expect(row, `${dtype} row in:\n${out}`).toBeDefined();
-      // name, dtype, one time per backend, numpy's time, one ratio per backend: all positive numbers.
+      // name, dtype, one time per backend and per peer, one ratio per backend and peer: all positive numbers.
       const numbers = row!.replace("softmax loss+grad N=500 D=3073 C=10", "").replace(dtype, "").trim().split(/\s+/).map(Number);
-      const n = backends.split(",").length;
-      expect(numbers).toHaveLength(2 * n + 1);
+      expect(numbers).toHaveLength(n + PEERS.length + n * PEERS.length);
       for (const x of numbers) expect(x).toBeGreaterThan(0);
     }
-    expect(out).toMatch(/summary: worst ratio to numpy: /);
+    for (const p of PEERS) expect(out).toMatch(new RegExp(`summary: worst ratio to ${p}: ${backends.split(",")[0]} \\d+\\.\\d\\dx`));
+    // Every side runs with the same environment and thread count, and each says which OpenBLAS kernel it got.
+    expect(out).toMatch(/environment for every side: .*; 1 OpenBLAS threads/);
+    const kernelLine = (side: string) => out.split("\n").find((l) => l.trimStart().startsWith(`${side} `));
+    const core = (line: string | undefined) => /OpenBLAS \S+ .*?(\S+) MAX_THREADS/.exec(line ?? "")?.[1];
+    for (const p of PEERS) {
+      expect(kernelLine(p), out).toMatch(/OpenBLAS .*, 1 BLAS threads, \/.*blas/);
+      if (hasNative) expect(core(kernelLine(p)), out).toBe(core(kernelLine("native")));
+    }
+    if (hasNative) expect(kernelLine("native"), out).toMatch(/, 1 BLAS threads, /);
   });
 
-  it("prints the workload rows without numpy when asked", () => {
-    const { code, out } = bench(["--only", "net", "--repeat", "1", "--rounds", "1", "--no-numpy", "--backends", hasNative ? "native" : "portable"]);
+  it.skipIf(!hasNumpy)("prints the end-to-end rows with wall and system time per side and the ratios", async () => {
+    const backend = hasNative ? "native" : "portable";
+    const { code, out } = await bench(["--only", "e2e", "--e2e-scale", "0.004", "--e2e-rounds", "1", "--backends", backend], 280_000);
     expect(code, out).toBe(0);
-    expect(out).toMatch(/numpy not measured/);
+    expect(out).toMatch(/End to end: the course recipe with iterations x 0\.004 \(--full-recipe for all\)/);
+    for (const row of ["softmax grid", "two-layer grid"]) {
+      const line = out.split("\n").find((l) => l.startsWith(row));
+      expect(line, out).toBeDefined();
+      // wall / system seconds for the backend with and without --single-threaded-gc and for each peer, then ratios.
+      const pairs = [...line!.matchAll(/(\d+\.\d\d) \/ (\d+\.\d\d)/g)];
+      expect(pairs).toHaveLength(2 + PEERS.length);
+      for (const [, wall] of pairs) expect(Number(wall)).toBeGreaterThan(0);
+      const ratios = line!.slice(pairs[pairs.length - 1].index! + pairs[pairs.length - 1][0].length).trim().split(/\s+/).map(Number);
+      expect(ratios).toHaveLength(2 * PEERS.length);
+      for (const r of ratios) expect(r).toBeGreaterThan(0);
+    }
+    for (const p of PEERS) expect(out).toMatch(new RegExp(`summary: worst ratio to ${p}: ${backend} e2e \\d+\\.\\d\\dx, ${backend}-plain e2e`));
+  }, 300_000); // 4 processes each build the 8,000 x 3,073 data set: ~20 s idle, ~100 s on a loaded 2-core VM
+
+  it("prints the workload rows without peers when asked", async () => {
+    const { code, out } = await bench(["--only", "net", "--repeat", "1", "--rounds", "1", "--no-numpy", "--no-torch", "--backends", hasNative ? "native" : "portable"]);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/no peer measured/);
     expect(out.split("\n").filter((l) => l.startsWith("two-layer step N=200 D=3072 H="))).toHaveLength(4);
     expect(out).not.toMatch(/summary: worst ratio/);
   });
 
-  it("refuses an unknown backend with the list of available ones", () => {
-    const { code, out } = bench(["--only", "softmax", "--backends", "gpu"]);
+  it("refuses an unknown backend with the list of available ones", async () => {
+    const { code, out } = await bench(["--only", "softmax", "--backends", "gpu"]);
     expect(code).toBe(1);
     expect(out).toMatch(/--backends: "gpu" is not available here \(available: .*portable.*\)/);
-    const only = bench(["--only", "gpu"]);
+    const only = await bench(["--only", "gpu"]);
     expect(only.code).toBe(1);
-    expect(only.out).toMatch(/--only: unknown group "gpu"; choose kernel, matmul, softmax, net, grader/);
+    expect(only.out).toMatch(/--only: unknown group "gpu"; choose kernel, matmul, softmax, net, e2e, grader/);
   });
 });
 
-describe.skipIf(!hasNumpy)("scripts/bench_numpy.py --serve", () => {
-  it("answers each query line with a median and unknown cases with an error", () => {
-    const input = ["matmul 500x3073.T @ 500x10|float32|2", "two-layer step N=200 D=3072 H=100 C=10|float64|1", "nope|float64|1", "matmul 200x3073 @ 3073x100|int8|1", ""].join("\n");
-    const out = execFileSync(PYTHON, [path.join(ROOT, "scripts", "bench_numpy.py"), "--serve", "--warmup", "0"], { input, encoding: "utf8" });
-    const replies = out.trim().split("\n").map((l) => JSON.parse(l) as { ms?: number; error?: string });
-    expect(replies).toHaveLength(4);
-    expect(replies[0].ms).toBeGreaterThan(0);
+describe.skipIf(!hasNumpy)("the peers' --serve mode (scripts/bench_numpy.py, bench_torch.py)", () => {
+  const peers = hasTorch ? ["numpy", "torch"] : ["numpy"];
+  it.each(peers)("%s answers rows, info and end-to-end runs, and names what it does not know", async (peer) => {
+    const input = [
+      "info", "matmul 500x3073.T @ 500x10|float32|2", "two-layer step N=200 D=3072 H=100 C=10|float64|1", "e2e|softmax grid|0.002",
+      "nope|float64|1", "matmul 200x3073 @ 3073x100|int8|1", "e2e|nope|1", "",
+    ].join("\n");
+    const child = execFile(PYTHON, [path.join(ROOT, "scripts", `bench_${peer}.py`), "--serve", "--warmup", "0", "--threads", "1"], { encoding: "utf8" });
+    child.stdin!.end(input);
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      child.stdout!.on("data", (d: string) => { text += d; });
+      child.on("error", reject);
+      child.on("close", () => resolve(text));
+    });
+    const replies = out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(replies).toHaveLength(7);
+    expect(replies[0].lib).toMatch(new RegExp(`^${peer} \\d`));
+    expect(replies[0].blas).toMatchObject({ threads: 1, config: expect.stringMatching(/^OpenBLAS /), library: expect.stringMatching(/^\//) });
     expect(replies[1].ms).toBeGreaterThan(0);
-    expect(replies[2].error).toMatch(/unknown case 'nope'/);
-    expect(replies[3].error).toMatch(/unknown dtype 'int8'/);
+    expect(replies[2].ms).toBeGreaterThan(0);
+    expect(replies[3]).toMatchObject({ ms: expect.any(Number), sys_ms: expect.any(Number), user_ms: expect.any(Number), faults: expect.any(Number) });
+    expect(replies[4].error).toMatch(/unknown case 'nope'/);
+    expect(replies[5].error).toMatch(/unknown dtype 'int8'/);
+    expect(replies[6].error).toMatch(/unknown end-to-end row 'nope'/);
   });
 });

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildNotebookJson } from "../lib/course/notebook-format";
-import { COMMON_FILES, COMMON_NOTEBOOKS, bundleEntries, writeBundle } from "../lib/course/bundle";
+import { COMMON_NOTEBOOKS, ENTRY_FILES, bundleEntries, writeBundle } from "../lib/course/bundle";
 import { loadConfig } from "../lib/course/config";
 import { readManifest, type ReleaseManifest } from "../lib/course/manifest";
 import { parseNotebook, type Notebook } from "../lib/course/notebook-integrity";
@@ -39,11 +39,14 @@ function copyTree(from: string, to: string): void {
 /** An instructor project: the fixture assignment A1 + the real course scripts; node_modules linked. */
 export function makeCourseProject(): string {
   const root = tmpDir("dlvr-course-");
-  for (const p of [...COMMON_FILES, "package.json", ...COMMON_NOTEBOOKS, "scripts/release.ts"]) {
+  for (const p of [...ENTRY_FILES, "package.json", ...COMMON_NOTEBOOKS]) {
     fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, p), path.join(root, p));
   }
+  // The course format and every script (the bundle closure starts at the students' npm scripts); the fixture brings
+  // its own small lib/tensor.
   fs.cpSync(path.join(ROOT, "lib", "course"), path.join(root, "lib", "course"), { recursive: true });
+  fs.cpSync(path.join(ROOT, "scripts"), path.join(root, "scripts"), { recursive: true });
   copyTree(FIXTURE, root);
   fs.rmSync(path.join(root, "README.md"));
   const src = fs.readFileSync(path.join(root, "notebooks", "src", "toy.ts"), "utf8");

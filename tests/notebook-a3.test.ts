@@ -51,6 +51,8 @@ describe("A3 notebook with the reference solution", () => {
     expect(number(out, /SVM gradient difference: ([\d.e+-]+)/)).toBeLessThan(1e-6);
     expect(number(out, /Softmax loss difference: ([\d.e+-]+)/)).toBeLessThan(1e-6);
     expect(number(out, /Softmax gradient difference: ([\d.e+-]+)/)).toBeLessThan(1e-6);
+    expect(out).toContain("SVM: naive and vectorized agree, with and without regularization");
+    expect(out).toContain("Softmax: naive and vectorized agree, with and without regularization");
     expect(out).toContain("Softmax stability (W = ones, reg 2.5e4): finite");
   });
 

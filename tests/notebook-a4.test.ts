@@ -142,7 +142,7 @@ describe("A4 notebook with the reference solution", () => {
   it("ends with the submit cell, which asks for the student's name when it is empty", () => {
     const last = solved.cells.filter((c) => c.cell_type === "code").at(-1)!;
     expect(last.id).toBe("nn-submit");
-    expect(last.stdout).toContain("Fill in your name and student id");
+    expect(last.stdout).toContain("Not submitted yet: no name or student id. Fill them in where this cell takes them from (the \"student-info\" block");
   });
 });
 

@@ -1,9 +1,10 @@
 // Runs the committed notebooks/setup_check.ipynb headless with real Jupyter + the dlvr-tslab kernel,
 // in place (kernel started in notebooks/, as Jupyter does), and checks what a student would see.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { installKernelSpec, kernelSpecPath } from "../scripts/install-kernel";
+import { installTslabKernel, userJupyterDataDir } from "../scripts/install-kernel";
 import { runNotebook, type ExecutedNotebook } from "../scripts/notebook-runner";
 import { ROOT } from "./notebook-helpers";
 
@@ -14,11 +15,15 @@ beforeAll(async () => {
 
 const cell = (id: string) => run.cells.find((c) => c.id === id)!;
 
-it("installs the project-local kernel spec pointing at the launcher", () => {
-  installKernelSpec();
-  const spec = JSON.parse(fs.readFileSync(kernelSpecPath(), "utf8"));
+it("installs the kernel spec in the user's Jupyter data dir (here the tests' own), naming no project", () => {
+  const k = installTslabKernel();
+  expect(k.dir).toBe(path.join(userJupyterDataDir(), "kernels", "dlvr-tslab"));
+  expect(k.dir.startsWith(os.homedir())).toBe(false); // vitest.config.ts points JUPYTER_DATA_DIR elsewhere
+  const spec = JSON.parse(fs.readFileSync(k.path, "utf8"));
   expect(spec.display_name).toBe("TypeScript (course kit)");
-  expect(spec.argv).toEqual(["bash", path.join(ROOT, "scripts", "tslab-kernel.sh"), "{connection_file}"]);
+  expect(spec.argv).toEqual(["bash", path.join(k.dir, "tslab-kernel.sh"), "{connection_file}"]);
+  expect(fs.readFileSync(path.join(k.dir, "tslab-kernel.sh"), "utf8")).toBe(fs.readFileSync(path.join(ROOT, "scripts", "tslab-kernel.sh"), "utf8"));
+  expect(installTslabKernel().changed).toBe(false);
 });
 
 it("runs every cell without errors", () => {

@@ -5,10 +5,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../lib/course/config";
-import { validateManifest, type ReleaseManifest } from "../lib/course/manifest";
+import { findReleasedManifestText, manifestHistoryRelPath, validateManifest, type ReleaseManifest } from "../lib/course/manifest";
 import { readZip } from "../lib/course/package-zip";
 import { checkRelease, generateRelease, ReleaseError, verifyStubsCompile } from "../lib/course/release-assignment";
 import { selfTest } from "../lib/course/self-test";
+import { sha256 } from "../lib/course/text";
 import { cleanupTmp, makeCourseProject, releaseFixture, ROOT, type Released } from "./course-fixture";
 
 let rel: Released;
@@ -135,7 +136,40 @@ describe("idempotence and --check", () => {
     } finally {
       fs.writeFileSync(file, orig);
     }
-    expect(checkRelease(rel.root, generateRelease(rel.root, loadConfig(rel.root, "A1"))).map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    expect(checkRelease(rel.root, generateRelease(rel.root, loadConfig(rel.root, "A1"))).map((f) => f.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    // A notebook source edited without rebuilding: --check fails; a release rebuilds it.
+    const src = path.join(rel.root, "notebooks", "src", "toy.ts");
+    const nbFile = path.join(rel.root, "notebooks", "toy.ipynb");
+    const srcText = fs.readFileSync(src, "utf8");
+    const nbText = fs.readFileSync(nbFile, "utf8");
+    fs.writeFileSync(src, srcText.replace("// %% [markdown] id=toy-outro", "// %% [markdown] id=toy-outro\n// One more line."));
+    try {
+      const stale = cli(["A1", "--check"]);
+      expect(stale.stdout).toContain("nb   STALE     notebooks/toy.ipynb differs from a fresh build of notebooks/src");
+      expect(stale.status).toBe(1);
+      expect(fs.readFileSync(nbFile, "utf8")).toBe(nbText);
+      const built = cli(["A1", "--no-bundle"]);
+      expect(built.stdout).toContain("nb   built     notebooks/toy.ipynb from notebooks/src");
+      expect(fs.readFileSync(nbFile, "utf8")).toContain("One more line.");
+    } finally {
+      fs.writeFileSync(src, srcText);
+      fs.writeFileSync(nbFile, nbText);
+      cli(["A1", "--no-bundle"]); // the manifest back to the original notebook
+    }
+  });
+
+  it("keeps every released manifest in release/history/, found by the hash a submission records", () => {
+    const text = fs.readFileSync(path.join(rel.root, "release", "A1.manifest.json"), "utf8");
+    const hist = path.join(rel.root, manifestHistoryRelPath("A1", text));
+    expect(fs.readFileSync(hist, "utf8")).toBe(text);
+    // An errata re-release replaces release/A1.manifest.json; the earlier manifest stays findable.
+    fs.writeFileSync(path.join(rel.root, "release", "A1.manifest.json"), text.replace('"title": "', '"title": "Errata: '));
+    try {
+      expect(findReleasedManifestText(rel.root, "A1", sha256(text))).toBe(text);
+      expect(findReleasedManifestText(rel.root, "A1", sha256("something else"))).toBeNull();
+    } finally {
+      fs.writeFileSync(path.join(rel.root, "release", "A1.manifest.json"), text);
+    }
   });
 
   it("--all skips an assignment whose solution does not exist yet", () => {

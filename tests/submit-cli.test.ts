@@ -82,8 +82,9 @@ describe("npm run check", () => {
     const r = run(student, "check.ts", []);
     expect(r.stdout).toContain('  WARN  student_src/toy.ts: block "toy-sum": is still the released stub (unchanged) (submitting with option 1 would be refused)');
     expect(r.stdout).toMatch(/ {2}FAIL {2}tests\/public\/toy\.test\.ts > sumOfSquares adds the squares: Error: TODO: toy-sum/);
+    expect(r.stdout).toMatch(/ {2}WARN {2}notebooks\/toy\.ipynb: cell \d+ "toy-question": inline question not answered/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(
-      "summary: 2 errors, 3 warnings; public tests 0/2 passed; submit would be refused: fix the FAIL lines",
+      "summary: 2 errors, 4 warnings; public tests 0/2 passed; submit would be refused: fix the FAIL lines",
     );
     expect(r.status).toBe(1);
   });

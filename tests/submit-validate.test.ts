@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readZip } from "../lib/course/package-zip";
 import { formatIssue, type Issue } from "../lib/course/report";
 import { packSubmission, validateSubmission } from "../lib/course/submission";
+import { sha256 } from "../lib/course/text";
 import {
   cellIndex, cleanupTmp, fakeExecute, makeCourseProject, makeStudentProject, manifestOf, readNb, releaseFixture,
   solveStudentProject, writeNb, type Released,
@@ -41,8 +42,21 @@ describe("a clean solution-based submission", () => {
       "ok    student_src/toy.ts: frozen code intact (3 regions), imports allowed",
       "ok    notebooks/toy.ipynb: 8 cells in release order, 5 frozen cells unchanged",
       "ok    notebooks/toy.ipynb: executed and saved (4/4 code cells ran)",
+      "ok    notebooks/toy.ipynb: 1 inline question answered",
       "ok    toy_model.json: present (38 bytes)",
       "info  blocks: 3/3 designated blocks hold code",
+    ]);
+  });
+
+  it("warns, with the cell id, about an inline question left unanswered", () => {
+    const nb = readNb(student);
+    const q = nb.cells[cellIndex(nb, "toy-question")];
+    q.source = (q.source as string[]).filter((l) => !l.includes("The threshold is picked"));
+    writeNb(student, nb);
+    const issues = validate(1);
+    expect(errors(issues)).toEqual([]);
+    expect(warnings(issues)).toEqual([
+      `WARN  notebooks/toy.ipynb: cell ${cellIndex(nb, "toy-question") + 1} "toy-question": inline question not answered: replace YOUR ANSWER with your answer (double-click the cell), then save`,
     ]);
   });
 
@@ -213,6 +227,20 @@ describe("refusals say exactly what to fix", () => {
     expect(errors(validate(1))).toEqual([
       "FAIL  notebooks/toy.ipynb: saved before your last change to student_src/toy.ts: the outputs do not show your current code; run Kernel ▸ Restart & Run All, then save the notebook (File ▸ Save) before submitting",
     ]);
+  });
+
+  it("a module touched (or edited and reverted) after the run is not an edit: content hashes, not times", () => {
+    const mod = path.join(student, "student_src", "toy.ts");
+    const text = fs.readFileSync(mod);
+    // What the kernel recorded when it loaded the module (scripts/tslab-kernel-patches.cjs), 3 minutes ago.
+    const loadedAt = Date.now() - 180_000;
+    fs.mkdirSync(path.join(student, ".dlvr"), { recursive: true });
+    fs.writeFileSync(path.join(student, ".dlvr", "kernel-loads.json"), JSON.stringify({ "student_src/toy.ts": { sha256: sha256(text), atMs: loadedAt } }));
+    writeNb(student, readNb(student), new Date(Date.now() - 120_000));
+    fs.utimesSync(mod, new Date(), new Date()); // touched after the notebook was saved
+    expect(errors(validate(1))).toEqual([]);
+    fs.writeFileSync(mod, `${text}\n// a real edit\n`);
+    expect(errors(validate(1)).join("\n")).toContain("saved before your last change to student_src/toy.ts");
   });
 
   it("warns about cells run out of order and cells that ended with an error", () => {

@@ -41,7 +41,7 @@ export function locateProjectRoot(extractDir: string, markers: string[]): string
   return null;
 }
 
-function readSubmissionJson(root: string | null): Record<string, unknown> | null {
+export function readSubmissionJson(root: string | null): Record<string, unknown> | null {
   if (!root) return null;
   const file = path.join(root, "submission.json");
   try {

@@ -11,9 +11,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { blockBody, frozenRegions, hashBlockBody, parseBlocks, stripSolutions } from "../../lib/course/blocks";
 import { loadConfig, type AssignmentConfig } from "../../lib/course/config";
-import { MANIFEST_FORMAT, manifestPath, readManifest, type ModuleEntry, type ReleaseManifest } from "../../lib/course/manifest";
+import { findReleasedManifestText, MANIFEST_FORMAT, manifestPath, readManifest, validateManifest, type ModuleEntry, type ReleaseManifest } from "../../lib/course/manifest";
 import { generateRelease, ReleaseError, type GeneratedRelease } from "../../lib/course/release-assignment";
 import { normalizeLines, sha256 } from "../../lib/course/text";
+import { readSubmissionJson } from "../intake/submission-files";
 
 export interface ManifestSource {
   manifest: ReleaseManifest;
@@ -91,4 +92,22 @@ export function loadManifestSource(root: string, id: string): ManifestSource {
     manifest, config, origin: "modules-only manifest generated from solutions/", text: JSON.stringify(manifest),
     warnings: warnings.length ? warnings : [`notebook checks skipped: the release cannot be generated yet (${gen.missing.join("; ")})`],
   };
+}
+
+/**
+ * The release a submission was made against: submission.json names its manifest's sha256, and every released
+ * manifest is kept in release/history/, so an errata re-release never counts the instructor's edits against an
+ * earlier submission. Falls back to the current manifest (with a note) when the submission names none or an
+ * unknown one.
+ */
+export function manifestForSubmission(repoRoot: string, source: ManifestSource, projectRoot: string): { manifest: ReleaseManifest; note: string | null } {
+  const named = readSubmissionJson(projectRoot)?.releaseManifestSha256;
+  if (typeof named !== "string" || !/^[0-9a-f]{64}$/.test(named) || named === sha256(source.text)) return { manifest: source.manifest, note: null };
+  const text = findReleasedManifestText(repoRoot, source.manifest.assignment, named);
+  if (text === null) {
+    return { manifest: source.manifest, note: `submission.json names a release this grader does not know (manifest ${named.slice(0, 12)}): checked against the current release` };
+  }
+  const data: unknown = JSON.parse(text);
+  if (validateManifest(data).length) return { manifest: source.manifest, note: `the release this was made against (manifest ${named.slice(0, 12)}) is unreadable: checked against the current release` };
+  return { manifest: data as ReleaseManifest, note: `checked against the release it was made with (manifest ${named.slice(0, 12)}), not the current one` };
 }

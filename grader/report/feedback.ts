@@ -103,5 +103,12 @@ export function feedbackMarkdown(r: GradeReport): string {
     if (b.penalty > 0) out.push(`- Static-check penalty: -${pts(b.penalty)} points`);
     out.push("");
   }
+  if (r.answers?.length) {
+    out.push("## Your answers to the inline questions", "", "A TA grades these; they carry no points from the auto-grader.", "");
+    for (const a of r.answers) {
+      out.push(`### ${escapeMd(oneLine(a.question.split("\n")[0] ?? a.cellId).replace(/\*\*/g, "").slice(0, 160)) || a.cellId} (cell \`${a.cellId}\`)`, "");
+      out.push(...(a.answer ? fenced(a.answer, "text") : ["_(not answered)_"]), "");
+    }
+  }
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

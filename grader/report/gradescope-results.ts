@@ -55,6 +55,8 @@ export interface ResultsExtra {
   /** The late policy applied (absent in results written before it existed). */
   late?: LateInfo | null;
   submitted_at?: string | null;
+  /** Inline answers by notebook cell id, for answers.md and the gradebook's question columns. */
+  answers?: { cell_id: string; notebook: string; question: string; answer: string }[];
 }
 
 export interface GradescopeResults {
@@ -115,6 +117,7 @@ export function toGradescope(r: GradeReport, visibility: Visibility): Gradescope
       score: r.score, max_score: r.maxScore, identity_flags: r.student.flags, verdicts: verdictCounts(r.tests), blocks: Object.fromEntries(r.blocks.map((b) => [b.id, b.score])),
       deductions: r.integrity.deductions.reduce((a, d) => a + d.points, 0),
       late: r.late, submitted_at: r.submitted?.at ?? null,
+      ...(r.answers?.length ? { answers: r.answers.map((a) => ({ cell_id: a.cellId, notebook: a.notebook, question: a.question, answer: a.answer })) } : {}),
     },
   };
 }

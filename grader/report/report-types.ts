@@ -1,5 +1,6 @@
 /** The grader's account of one submission, from which results.json, feedback.md and the gradebook row are made. */
 import type { BlockState } from "../../lib/course/blocks";
+import type { InlineAnswer } from "../../lib/course/notebook-integrity";
 import type { Issue } from "../../lib/course/report";
 import type { AppliedDeduction, IntegrityFinding } from "../integrity/integrity";
 import type { StaticFinding } from "../integrity/static-checks";
@@ -89,6 +90,8 @@ export interface GradeReport {
   late: LateInfo | null;
   /** Per test: milliseconds and resident memory after it, as the runner measured them (not in results.json). */
   testStats: Record<string, { ms: number; rssBytes: number }>;
+  /** The student's answers to the inline questions (for the TA to grade; no points from the grader). */
+  answers?: InlineAnswer[];
   /** Milliseconds per stage (extract, checks, compile, run, grade). Not part of results.json (reproducibility). */
   timings: Record<string, number>;
 }

@@ -121,3 +121,25 @@ export function listManifests(root: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => /^A\d+\.manifest\.json$/.test(f)).map((f) => f.replace(".manifest.json", "")).sort();
 }
+
+/**
+ * Every manifest ever released is kept (release-only, not shipped): release/history/<ID>-<sha256 prefix>.manifest.json,
+ * so a submission made against an earlier release (submission.json releaseManifestSha256) is checked against its own
+ * manifest and an errata re-release never counts the instructor's edits against it.
+ */
+export const MANIFEST_HISTORY_DIR = `${MANIFEST_DIR}/history`;
+
+export function manifestHistoryRelPath(assignment: string, manifestText: string): string {
+  return `${MANIFEST_HISTORY_DIR}/${assignment}-${sha256(manifestText).slice(0, 16)}.manifest.json`;
+}
+
+/** The released manifest text of `assignment` whose sha256 is `manifestSha256` (history first, then the current one), or null. */
+export function findReleasedManifestText(root: string, assignment: string, manifestSha256: string): string | null {
+  const candidates = [path.join(root, MANIFEST_HISTORY_DIR, `${assignment}-${manifestSha256.slice(0, 16)}.manifest.json`), manifestPath(root, assignment)];
+  for (const file of candidates) {
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, "utf8");
+    if (sha256(text) === manifestSha256) return text;
+  }
+  return null;
+}

@@ -289,6 +289,28 @@ export function notebookBlockStates(entry: NotebookEntry, nb: Notebook): BlockSt
   return out;
 }
 
+/** An answer cell is unanswered while nothing but markup follows its last YOUR ANSWER ("**Your answer:** YOUR ANSWER"
+ * as released, or a "**YOUR ANSWER:**" label with nothing under it). */
+export function isUnanswered(source: string): boolean {
+  const at = source.lastIndexOf(ANSWER_MARKER);
+  return at >= 0 && source.slice(at + ANSWER_MARKER.length).replace(/[\s*:_>-]/g, "") === "";
+}
+
+/** Inline questions (answer cells) still unanswered: one warning each, with the cell id. */
+export function checkAnswers(entry: NotebookEntry, nb: Notebook): Issue[] {
+  const byId = new Map(nb.cells.map((c, j) => [c.id, { c, pos: j + 1 }]));
+  const issues: Issue[] = [];
+  const answers = entry.cells.filter((c) => c.role === "answer");
+  for (const e of answers) {
+    const hit = byId.get(e.id);
+    if (hit && isUnanswered(cellSource(hit.c))) {
+      issues.push({ level: "warn", item: `${entry.path}: cell ${hit.pos} "${e.id}"`, message: `inline question not answered: replace ${ANSWER_MARKER} with your answer (double-click the cell), then save` });
+    }
+  }
+  if (answers.length && !issues.length) issues.push({ level: "ok", item: entry.path, message: `${plural(answers.length, "inline question")} answered` });
+  return issues;
+}
+
 export interface ExecutionCheckOptions {
   /** mtime (ms) of the notebook file and the newest student module; a notebook saved before the last module edit is stale. */
   notebookMtimeMs?: number;
@@ -346,4 +368,31 @@ export function checkNotebookExecution(entry: NotebookEntry, nb: Notebook, opts:
     issues.push({ level: "ok", item, message: `executed and saved (${ran.length}/${code.length} code cells ran)` });
   }
   return issues;
+}
+
+/** A student's answer to one inline question (an answer cell), as the grader copies it for the TA. */
+export interface InlineAnswer {
+  notebook: string;
+  cellId: string;
+  /** The question: the cell's text before its answer label, trimmed (what the release put there). */
+  question: string;
+  /** What the student wrote after the label ("" when unanswered). */
+  answer: string;
+}
+
+const ANSWER_LABEL = /\*\*\s*your answer\s*:?\s*\*\*\s*:?/gi;
+
+/** Every answer cell of a notebook with what the student wrote in it, in notebook order. */
+export function inlineAnswers(entry: NotebookEntry, nb: Notebook): InlineAnswer[] {
+  const byId = new Map(nb.cells.map((c) => [c.id, c]));
+  return entry.cells.filter((e) => e.role === "answer").map((e) => {
+    const cell = byId.get(e.id);
+    const src = cell ? cellSource(cell) : "";
+    const labels = [...src.matchAll(ANSWER_LABEL)];
+    const cut = labels.length ? labels[labels.length - 1] : null;
+    // No label left (the student wrote over it): the whole cell is the answer.
+    const question = cut ? src.slice(0, cut.index).trim() : "";
+    const rest = cut ? src.slice(cut.index! + cut[0].length) : src;
+    return { notebook: entry.path, cellId: e.id, question, answer: isUnanswered(src) ? "" : rest.trim() };
+  });
 }

@@ -34,7 +34,8 @@ function projectRoot(start: string): string {
 /** Returns true when the zip was written. */
 export function submitFromNotebook(info: NotebookSubmitInfo): boolean {
   if (!info.name || !info.id) {
-    console.log('Fill in your name and student id in this cell, e.g. submitFromNotebook({ name: "Jane Doe", id: "20231234", option: 1 }), save the notebook, and run this cell again.');
+    // Printed (not thrown) so a Run All that reaches this cell before the name is filled in leaves no error behind.
+    console.log('Not submitted yet: no name or student id. Fill them in where this cell takes them from (the "student-info" block at the top of the notebook: const STUDENT = { name: "Jane Doe", id: "20231234", option: 1 }), run that cell, save the notebook, and run this cell again.');
     return false;
   }
   const root = projectRoot(process.cwd());

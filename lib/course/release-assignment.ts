@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { BlockError, blockBody, formatProblems, frozenRegions, hashBlockBody, parseBlocks, stripSolutions } from "./blocks";
 import type { AssignmentConfig } from "./config";
 import { checkImports } from "./imports";
-import { MANIFEST_FORMAT, manifestRelPath, serializeManifest, validateManifest, type ModuleEntry, type NotebookEntry, type ReleaseManifest } from "./manifest";
+import { MANIFEST_FORMAT, manifestHistoryRelPath, manifestRelPath, serializeManifest, validateManifest, type ModuleEntry, type NotebookEntry, type ReleaseManifest } from "./manifest";
 import { notebookEntry, parseNotebook, releaseNotebook, serializeReleasedNotebook } from "./notebook-integrity";
 import { normalizeLines, sha256 } from "./text";
 import { typecheckGenerated } from "./typecheck";
@@ -153,9 +153,15 @@ export function generateRelease(root: string, config: AssignmentConfig): Generat
 
 export type FileStatus = "written" | "unchanged" | "stale" | "missing";
 
+/** The files a release commits: student modules, the manifest and its copy in release/history/ (kept for good). */
+function committedFiles(gen: GeneratedRelease): GeneratedFile[] {
+  const m = gen.manifestFile;
+  return [...gen.modules, ...(m ? [m, { path: manifestHistoryRelPath(gen.config.id, m.text), text: m.text }] : [])];
+}
+
 /** Writes the student modules and the manifest into the project; returns each file's status. */
 export function writeRelease(root: string, gen: GeneratedRelease): { path: string; status: FileStatus }[] {
-  const files = [...gen.modules, ...(gen.manifestFile ? [gen.manifestFile] : [])];
+  const files = committedFiles(gen);
   return files.map((f) => {
     const abs = path.join(root, f.path);
     const old = fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : null;
@@ -168,7 +174,7 @@ export function writeRelease(root: string, gen: GeneratedRelease): { path: strin
 
 /** Compares the committed student modules and manifest with a fresh generation (nothing is written). */
 export function checkRelease(root: string, gen: GeneratedRelease): { path: string; status: FileStatus }[] {
-  const files = [...gen.modules, ...(gen.manifestFile ? [gen.manifestFile] : [])];
+  const files = committedFiles(gen);
   return files.map((f) => {
     const abs = path.join(root, f.path);
     if (!fs.existsSync(abs)) return { path: f.path, status: "missing" as const };

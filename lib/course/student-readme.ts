@@ -1,6 +1,9 @@
 /** README.md of a student bundle, generated from the release manifest (release-only). */
 import type { ReleaseManifest } from "./manifest";
 
+/** The kernel spec setup installs (scripts/install-kernel.ts KERNEL_NAME; lib/ cannot import scripts/). */
+export const STUDENT_KERNEL_NAME = "dlvr-tslab";
+
 export function studentReadme(m: ReleaseManifest): string {
   const total = Object.values(m.blocks).reduce((s, b) => s + b.points, 0);
   const blockRows = Object.entries(m.blocks)
@@ -10,12 +13,18 @@ export function studentReadme(m: ReleaseManifest): string {
   const notebooks = m.notebooks.map((n) => `- \`${n.path}\``).join("\n") || "- (none)";
   const required = m.requiredFiles.map((f) => `- \`${f}\``).join("\n") || "- (none)";
   const zipName = m.submissionFileName.replace("{name}", "Your_Name").replace("{id}", "20231234").replace("{option}", "1");
+  const headless = m.notebooks.map((n) => `    jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=${STUDENT_KERNEL_NAME} ${n.path}`).join("\n");
   return `# ${m.assignment}: ${m.title}
 
 ## Set up (once)
 
     bash scripts/setup.sh        # system packages, npm packages, the Jupyter kernel "TypeScript (course kit)"
     npm run notebook             # opens Jupyter in notebooks/
+
+The kernel is called \`${STUDENT_KERNEL_NAME}\` ("TypeScript (course kit)" in menus). Setup installs it in your Jupyter
+data dir, so every Jupyter front end finds it (Jupyter Notebook, JupyterLab, VS Code: pick "TypeScript (course
+kit)"). It runs the project the notebook sits in, so several assignment folders side by side each use their own
+files.
 
 Open \`notebooks/setup_check.ipynb\` first and run it (**Kernel ▸ Restart & Run All**). It says which backend
 does the arithmetic: \`native (OpenBLAS)\` is as fast as numpy; \`wasm\` (no C compiler or OpenBLAS found) is about
@@ -54,6 +63,14 @@ ${blockRows}
 Files the notebook saves, which go into your submission:
 ${required}
 
+## Run a notebook without a browser
+
+${headless}
+
+runs every cell and saves the outputs into the notebook (it stops at the first error and shows it; add
+\`--allow-errors\` to run the cells after an error too). \`npm run check\` and \`npm run submit\` accept a notebook run
+this way like one run in Jupyter.
+
 ## Check your work
 
     npm run check                # the same checks as submit, plus the public tests; writes nothing
@@ -70,9 +87,18 @@ ${required}
    explain your understanding in comments inside the unfinished blocks.
 3. Upload the zip it writes, e.g. \`${zipName}\`.
 
+The notebook's submit cell (the last one) does the same with the name and id you fill in the \`student-info\` block
+at the top of the notebook.
+
 Submit refuses, and says what to fix, when: a file or saved model is missing; code outside a block changed (it shows
 a diff); a notebook cell was added, deleted, moved or a frozen cell edited; a file imports a module that is not
 allowed; the notebook was saved without running every cell, or before your last code change; option 1 is claimed
 while a block is still the stub.
+
+## For TAs
+
+Grade in the course repository (it holds the grader and the hidden tests), not in this folder:
+
+    npm run grade -- ${zipName} --out graded/
 `;
 }

@@ -8,7 +8,7 @@ import { blockBody, blockState, frozenRegions, parseBlocks, type BlockState } fr
 import { unifiedDiff } from "./diff";
 import { checkImports, findBlockApiUses } from "./imports";
 import type { ModuleEntry, ReleaseManifest } from "./manifest";
-import { checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
+import { checkAnswers, checkNotebookExecution, checkNotebookStructure, notebookBlockStates, parseNotebook } from "./notebook-integrity";
 import { zipBuffer, type ZipEntry } from "./package-zip";
 import type { Issue } from "./report";
 import { submissionFileName, type StudentInfo } from "./student-info";
@@ -121,11 +121,12 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
   const blocks: BlockReport[] = [];
   for (const mod of manifest.modules) issues.push(...checkModule(root, mod, manifest, blocks));
 
+  const loads = kernelLoads(root);
   const mtimes = manifest.modules
-    .map((m) => path.join(root, m.path))
-    .filter((f) => fs.existsSync(f))
-    .map((f) => ({ path: path.relative(root, f), mtimeMs: fs.statSync(f).mtimeMs }));
-  const newestModule = mtimes.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+    .map((m) => ({ rel: m.path, abs: path.join(root, m.path) }))
+    .filter((f) => fs.existsSync(f.abs))
+    .map((f) => ({ path: f.rel, mtimeMs: fs.statSync(f.abs).mtimeMs, sha256: sha256(fs.readFileSync(f.abs)) }));
+  mtimes.sort((a, b) => b.mtimeMs - a.mtimeMs);
 
   for (const entry of manifest.notebooks) {
     const file = path.join(root, entry.path);
@@ -141,7 +142,12 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
       continue;
     }
     issues.push(...checkNotebookStructure(entry, nb));
-    issues.push(...checkNotebookExecution(entry, nb, { notebookMtimeMs: fs.statSync(file).mtimeMs, newestModule }));
+    const notebookMtimeMs = fs.statSync(file).mtimeMs;
+    // A module newer than the notebook counts as an edit the notebook never ran unless the kernel loaded exactly
+    // this content before the notebook was saved (touched and reverted, or saved again unchanged).
+    const edited = mtimes.filter((m) => !(loads[m.path]?.sha256 === m.sha256 && loads[m.path].atMs <= notebookMtimeMs + 1000));
+    issues.push(...checkNotebookExecution(entry, nb, { notebookMtimeMs, newestModule: edited[0] }));
+    issues.push(...checkAnswers(entry, nb));
     blocks.push(...notebookBlockStates(entry, nb));
   }
 
@@ -167,6 +173,16 @@ export function validateSubmission(root: string, manifest: ReleaseManifest, opts
   }
   issues.push(...blockIssues(blocks, opts.option));
   return { issues, blocks };
+}
+
+/** Content hashes of the files the notebook kernel loaded (written by scripts/tslab-kernel-patches.cjs); {} if none. */
+export const KERNEL_LOADS_FILE = ".dlvr/kernel-loads.json";
+function kernelLoads(root: string): Record<string, { sha256: string; atMs: number }> {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, KERNEL_LOADS_FILE), "utf8"));
+  } catch {
+    return {};
+  }
 }
 
 export interface SubmissionFile {

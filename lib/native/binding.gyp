@@ -6,6 +6,7 @@
         "src/blas_addon.c",
         "src/args.c",
         "src/elementwise.c",
+        "src/fused.c",
         "src/memory.c"
       ],
       "defines": [

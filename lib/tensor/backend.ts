@@ -41,4 +41,6 @@ export interface ElementwiseKernels {
   clamp(src: Storage, out: Storage, lo: number, hi: number): void;
   /** out[o * inner + i] = sum over k < size of src[(o * size + k) * inner + i]. */
   sum(src: Storage, out: Storage, outer: number, size: number, inner: number): void;
+  /** Sum of src[i] * src[i] (each square and the sum in double, 8 running sums as in `sum`). */
+  sumSquares(src: FloatArray): number;
 }

@@ -44,6 +44,26 @@ export const portableElementwise: ElementwiseKernels = {
       out.set(acc, o * inner);
     }
   },
+  sumSquares(src) {
+    // Squares rounded to the element type (as a stored t.mul(t) is), summed like rowSum, rounded like a stored sum.
+    const sq = new (src instanceof Float32Array ? Float32Array : Float64Array)(SUM_LANES);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    let k = 0;
+    const end = src.length;
+    for (; k + SUM_LANES <= end; k += SUM_LANES) {
+      for (let l = 0; l < SUM_LANES; l++) sq[l] = src[k + l] * src[k + l];
+      s0 += sq[0]; s1 += sq[1]; s2 += sq[2]; s3 += sq[3];
+      s4 += sq[4]; s5 += sq[5]; s6 += sq[6]; s7 += sq[7];
+    }
+    let s = 0;
+    s += s0; s += s1; s += s2; s += s3; s += s4; s += s5; s += s6; s += s7;
+    for (; k < end; k++) {
+      sq[0] = src[k] * src[k];
+      s += sq[0];
+    }
+    sq[0] = s;
+    return sq[0];
+  },
 };
 
 /** out[i] = a[i] op b[bBase + bStep * i] for i in [from, to); bStep 0 reads one value, 1 walks along. */
@@ -77,7 +97,7 @@ function compareScalar(op: CompareOp, a: FloatArray, s: number, out: Uint8Array)
 }
 
 /** Sum of x[from .. from+size): SUM_LANES (8) running sums, added in order, then the leftover tail. */
-function rowSum(x: Storage, from: number, size: number): number {
+export function rowSum(x: Storage, from: number, size: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
   let k = from;
   const end = from + size;

@@ -5,6 +5,7 @@ import {
   type DType, type Storage,
 } from "./dtype";
 import { formatTensor } from "./format";
+import { takeStorage } from "./pool";
 import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB } from "./portable-elementwise";
 import { canCast, castNumber, resultType } from "./promote";
 import {
@@ -407,7 +408,7 @@ export class Tensor {
   clamp(minOrOpts?: number | null | ClampBounds, max?: number | null): Tensor {
     const { ct, lo, hi } = clampSpec(this, minOrOpts, max);
     const src = (this.dtype === ct ? this : this.to(ct)).contiguous().data;
-    const out = allocate(ct, src.length);
+    const out = takeStorage(ct, src.length);
     elementwise().clamp(src, out, lo, hi);
     return new Tensor(out, this.shape);
   }
@@ -642,7 +643,7 @@ export class Tensor {
     const idx = squeezeBack ? index.unsqueeze(d) : index;
     checkIndexShape(this, idx, d, "gather");
     const ix = indexData(idx, "gather");
-    const out = allocate(this.dtype, ix.length);
+    const out = takeStorage(this.dtype, ix.length);
     const size = this.ndim === 0 ? 1 : this.shape[d];
     const step = this.ndim === 0 ? 0 : this.strides[d];
     const sd = this.data;
@@ -721,7 +722,7 @@ export class Tensor {
     const [outer, size, inner] = splitAround(src.shape, d);
     for (let j = 0; j < ix.length; j++) checkedIndex(ix[j], size, d, "indexSelect"); // even when nothing is copied
     const n = ix.length;
-    const out = allocate(this.dtype, outer * n * inner);
+    const out = takeStorage(this.dtype, outer * n * inner);
     const sd = src.data;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
@@ -961,7 +962,7 @@ function copyStrided(t: Tensor, out: Storage): void {
 export function binary(x: TensorLike, other: TensorLike, ct: DType, outType: DType, f: BinaryFn, fastOp: number, op: string): Tensor {
   const a = operandAs(x, ct), b = operandAs(other, ct);
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = allocate(outType, numelOf(shape));
+  const out = takeStorage(outType, numelOf(shape));
   const floatIn = isFloating(a.dtype) && (outType === a.dtype || (fastOp >= GT && outType === "bool"));
   if (fastOp >= 0 && floatIn && fastArith(fastOp, a, b, shape, out)) return new Tensor(out, shape);
   stridedZip(shape, out, 0, contiguousStrides(shape), a, b, outType === "bool" && fastOp < GT ? toBoolFn(f) : f);
@@ -1002,7 +1003,7 @@ const EXP = 0, LOG = 1, SQRT = 2, NEG = 3, ABS = 4;
 
 export function unary(t: Tensor, outType: DType, f: UnaryFn, fastOp = -1): Tensor {
   const src = t.contiguous().data;
-  const out = allocate(outType, src.length);
+  const out = takeStorage(outType, src.length);
   if (fastOp >= 0 && isFloating(outType) && isFloating(t.dtype)) mathLoop(fastOp, src as FloatArray, out as FloatArray);
   else for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
   return new Tensor(out, t.shape);
@@ -1042,7 +1043,7 @@ export function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdi
 export function sumAlong(t: Tensor, dim: number, keepdim: boolean, outType: DType): Tensor {
   const src = t.contiguous();
   const [outer, size, inner] = splitAround(src.shape, dim);
-  const out = allocate(outType, outer * inner);
+  const out = takeStorage(outType, outer * inner);
   elementwise().sum(src.data, out, outer, size, inner);
   return new Tensor(out, reducedShape(src.shape, dim, keepdim));
 }
@@ -1160,7 +1161,7 @@ function checkedIndex(k: number, size: number, dim: number, op: string): number 
 // ==================================================================== matmul
 
 /** Whether a 2-D tensor can be handed to gemm as is ("n"), as its transpose ("t"), or needs a copy (null). */
-function gemmLayout(t: Tensor): "n" | "t" | null {
+export function gemmLayout(t: Tensor): "n" | "t" | null {
   const [r, c] = t.shape;
   if (t.offset + r * c > t.data.length) return null;
   if (t.strides[1] === 1 && (t.strides[0] === c || r === 1)) return "n";
@@ -1223,12 +1224,12 @@ export function matmul(a: Tensor, b: Tensor, op = "matmul"): Tensor {
   if (B.ndim === 2 && A.ndim > 2 && A.isContiguous()) {
     // [..., m, k] x [k, n]: one product of the rows stacked, as torch folds it.
     const rows = A.reshape(numelOf(A.shape.slice(0, -1)), k);
-    const out = allocate(dtype, rows.shape[0] * n);
+    const out = k > 0 ? takeStorage(dtype, rows.shape[0] * n) : allocate(dtype, rows.shape[0] * n);
     matmul2dInto(rows, B, dtype, out, 0);
     return new Tensor(out, finalShape);
   }
   const count = numelOf(batch);
-  const out = allocate(dtype, count * m * n);
+  const out = k > 0 ? takeStorage(dtype, count * m * n) : allocate(dtype, count * m * n);
   const Ae = A.expand([...batch, m, k]), Be = B.expand([...batch, k, n]);
   const nb = batch.length;
   for (let i = 0; i < count; i++) {

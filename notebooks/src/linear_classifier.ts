@@ -51,6 +51,52 @@ showPicture(sampleGrid({ images: raw.trainImages, labels: raw.trainLabels, class
 const data = preprocess(raw, { biasTrick: true, validationRatio: 0.1, dtype: "float64", numDev: 500 });
 for (const [name, t] of Object.entries(data)) if (typeof t === "object" && t !== null && "shape" in t) console.log(`${name.padEnd(8)} ${JSON.stringify((t as Tensor).shape)}`);
 
+// %% id=lc-helpers
+// Helpers the cells below use. They live in a cell of their own that cannot fail, so an error in your code does
+// not make later cells fail with "Cannot find name".
+/** Numeric vs analytic gradient of `lossFn` at 10 random coordinates, on 100 development examples. */
+function checkGradient(lossFn: lc.LossFunction, reg: number): number {
+  manualSeed(0);
+  const W = randn(3073, 10).mul(1e-4);
+  const X = data.X_dev!.slice(0, 0, 100), y = data.y_dev!.slice(0, 0, 100);
+  const { dW } = lossFn(W, X, y, reg);
+  const f = (w: Tensor): number => lossFn(w, X, y, reg).loss;
+  // h = 1e-6 balances truncation error (grows with h) against float64 rounding in f(x+h) - f(x-h) (grows as h shrinks).
+  return gradCheckSparse(f, W, dW, 10, 1e-6, { generator: new Generator(`grad-check-${reg}`) }).maxRelError;
+}
+function timeIt<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+}
+/** Times the naive and vectorized losses on the development set and prints how far apart they are. */
+function compareNaiveVectorized(label: string, naive: lc.LossFunction, vectorized: lc.LossFunction): void {
+  manualSeed(0);
+  const W = randn(3073, 10).mul(1e-4);
+  const a = timeIt(() => naive(W, data.X_dev!, data.y_dev!, 5e-6));
+  const b = timeIt(() => vectorized(W, data.X_dev!, data.y_dev!, 5e-6));
+  console.log(`Naive loss: ${a.value.loss.toFixed(6)} computed in ${a.ms.toFixed(1)} ms`);
+  console.log(`Vectorized loss: ${b.value.loss.toFixed(6)} computed in ${b.ms.toFixed(1)} ms`);
+  console.log(`${label} loss difference: ${Math.abs(a.value.loss - b.value.loss).toExponential(2)}`);
+  console.log(`${label} gradient difference: ${relError(a.value.dW, b.value.dW).toExponential(2)}`);
+  console.log(`Speedup: ${(a.ms / Math.max(b.ms, 1e-3)).toFixed(1)}x`);
+  // Again without and with a large regularization, so a missing or wrong regularization term shows.
+  const differences = [0, 1e3].map((reg) => {
+    const n = naive(W, data.X_dev!, data.y_dev!, reg);
+    const v = vectorized(W, data.X_dev!, data.y_dev!, reg);
+    const d = { reg, loss: Math.abs(n.loss - v.loss), grad: relError(n.dW, v.dW) };
+    console.log(`${label} at reg ${reg}: losses differ by ${d.loss.toExponential(2)}, gradients by ${d.grad.toExponential(2)}`);
+    return d;
+  });
+  const bad = (d: { loss: number; grad: number }) => !(d.loss < 1e-6 && d.grad < 1e-6);
+  if (bad(differences[1]) && !bad(differences[0])) console.log(`${label}: the vectorized version disagrees only with regularization: check its regularization term (loss + reg * sum(W^2), gradient + 2 * reg * W)`);
+  else if (differences.some(bad)) console.log(`${label}: the vectorized version disagrees with the naive one already without regularization: check the data term`);
+  else console.log(`${label}: naive and vectorized agree, with and without regularization`);
+}
+function accuracy(W: Tensor, X: Tensor, y: Tensor): number {
+  return lc.predictLinearClassifier(W, X).eq(y).to("float64").mean().item();
+}
+
 // %% [markdown] id=lc-svm-md
 // ## Multiclass SVM
 // For one example with scores $s = x W$ and correct class $y$, the loss is
@@ -73,16 +119,6 @@ console.log(`SVM naive loss: ${svmNaive.loss.toFixed(6)} (expected about 9.0)`);
 // 1e-5. Run it without and with regularization (on 100 development examples, to keep it quick).
 
 // %% id=lc-svm-gradcheck
-/** Numeric vs analytic gradient of `lossFn` at 10 random coordinates, on 100 development examples. */
-function checkGradient(lossFn: lc.LossFunction, reg: number): number {
-  manualSeed(0);
-  const W = randn(3073, 10).mul(1e-4);
-  const X = data.X_dev!.slice(0, 0, 100), y = data.y_dev!.slice(0, 0, 100);
-  const { dW } = lossFn(W, X, y, reg);
-  const f = (w: Tensor): number => lossFn(w, X, y, reg).loss;
-  // h = 1e-6 balances truncation error (grows with h) against float64 rounding in f(x+h) - f(x-h) (grows as h shrinks).
-  return gradCheckSparse(f, W, dW, 10, 1e-6, { generator: new Generator(`grad-check-${reg}`) }).maxRelError;
-}
 console.log(`SVM naive gradient check (reg 0): max relative error ${checkGradient(lc.svmLossNaive, 0).toExponential(2)}`);
 console.log(`SVM naive gradient check (reg 1e3): max relative error ${checkGradient(lc.svmLossNaive, 1e3).toExponential(2)}`);
 
@@ -99,23 +135,6 @@ console.log(`SVM naive gradient check (reg 1e3): max relative error ${checkGradi
 // `svm-vectorized-grad`). It must agree with the naive version and be much faster.
 
 // %% id=lc-svm-vectorized
-function timeIt<T>(f: () => T): { value: T; ms: number } {
-  const t0 = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - t0 };
-}
-/** Times the naive and vectorized losses on the development set and prints how far apart they are. */
-function compareNaiveVectorized(label: string, naive: lc.LossFunction, vectorized: lc.LossFunction): void {
-  manualSeed(0);
-  const W = randn(3073, 10).mul(1e-4);
-  const a = timeIt(() => naive(W, data.X_dev!, data.y_dev!, 5e-6));
-  const b = timeIt(() => vectorized(W, data.X_dev!, data.y_dev!, 5e-6));
-  console.log(`Naive loss: ${a.value.loss.toFixed(6)} computed in ${a.ms.toFixed(1)} ms`);
-  console.log(`Vectorized loss: ${b.value.loss.toFixed(6)} computed in ${b.ms.toFixed(1)} ms`);
-  console.log(`${label} loss difference: ${Math.abs(a.value.loss - b.value.loss).toExponential(2)}`);
-  console.log(`${label} gradient difference: ${relError(a.value.dW, b.value.dW).toExponential(2)}`);
-  console.log(`Speedup: ${(a.ms / Math.max(b.ms, 1e-3)).toFixed(1)}x`);
-}
 compareNaiveVectorized("SVM", lc.svmLossNaive, lc.svmLossVectorized);
 
 // %% [markdown] id=lc-sgd-md
@@ -141,9 +160,6 @@ showSvg(lineChart({ name: "SVM loss", y: trainSvm() }, { title: "SVM training lo
 // Write `predictLinearClassifier` (block `linear-predict`) and measure accuracy.
 
 // %% id=lc-svm-predict
-function accuracy(W: Tensor, X: Tensor, y: Tensor): number {
-  return lc.predictLinearClassifier(W, X).eq(y).to("float64").mean().item();
-}
 console.log(`SVM training accuracy: ${(100 * accuracy(svmTrained!, data.X_train, data.y_train)).toFixed(2)}%`);
 console.log(`SVM validation accuracy: ${(100 * accuracy(svmTrained!, data.X_val, data.y_val)).toFixed(2)}%`);
 

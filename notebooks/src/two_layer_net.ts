@@ -106,6 +106,12 @@ function checkToyGradients(reg: number): void {
   const { grads } = nn.nnForwardBackward(params, X, y, reg);
   for (const name of ["W1", "b1", "W2", "b2"] as const) {
     const f = (p: Tensor): number => nn.nnForwardBackward({ ...params, [name]: p }, X, y, reg).loss;
+    const [want, got] = [params[name].shape, grads[name].shape];
+    if (want.length !== got.length || want.some((n, i) => n !== got[i])) {
+      // relError would broadcast [1, C] against [C] and pass; the update step fails later with a broadcast error.
+      console.log(`${name} gradient has shape ${JSON.stringify(got)} but ${name} has shape ${JSON.stringify(want)}: a gradient must have its parameter's shape (sum over the examples, keep no extra dimension)`);
+      continue;
+    }
     const numeric = computeNumericGradient(f, params[name].clone(), undefined, 1e-6);
     console.log(`${name} max relative error: ${relError(numeric, grads[name]).toExponential(2)}`);
   }

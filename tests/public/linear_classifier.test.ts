@@ -11,6 +11,21 @@ function problem(seed: string, N = 20, D = 8, C = 4) {
   return { W: randn([D, C], { generator: g }).mul_(0.1), X: randn([N, D], { generator: g }), y: randint(0, C, [N], { generator: g }) };
 }
 
+type LossFn = typeof lc.svmLossNaive;
+
+/** Naive and vectorized at reg 0 and at `reg`; the messages say in words which part disagrees. */
+function expectAgree(name: string, naive: LossFn, vectorized: LossFn, seed: string, reg: number) {
+  const { W, X, y } = problem(seed);
+  for (const r of [0, reg]) {
+    const a = naive(W, X, y, r);
+    const b = vectorized(W, X, y, r);
+    const where = r === 0 ? "at reg 0 (data term only)" : `at reg ${r} but not at reg 0: check the regularization term (loss + reg * sum(W^2), gradient + 2 * reg * W)`;
+    expect(Math.abs(a.loss - b.loss), `${name}: the vectorized loss differs from the naive one ${where}`).toBeLessThan(1e-9);
+    expect(relError(a.dW, b.dW), `${name}: the vectorized gradient dW differs from the naive one ${where}`).toBeLessThan(1e-9);
+    expect(b.dW.shape, `${name}: dW must have the shape of W`).toEqual(W.shape);
+  }
+}
+
 describe("SVM loss", () => {
   it("svmLossNaive: one example by hand", () => {
     const { loss, dW } = lc.svmLossNaive(tensor([[1, 0], [0, 1]]), tensor([[1, 2]]), labels([0]), 0.1);
@@ -18,12 +33,8 @@ describe("SVM loss", () => {
     expect(relError(dW, tensor([[-0.8, 1], [-2, 2.2]]))).toBeLessThan(1e-10);
   });
 
-  it("svmLossVectorized agrees with svmLossNaive", () => {
-    const { W, X, y } = problem("public-svm");
-    const a = lc.svmLossNaive(W, X, y, 0.3);
-    const b = lc.svmLossVectorized(W, X, y, 0.3);
-    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-9);
-    expect(relError(a.dW, b.dW)).toBeLessThan(1e-9);
+  it("svmLossVectorized agrees with svmLossNaive, without and with regularization", () => {
+    expectAgree("SVM", lc.svmLossNaive, lc.svmLossVectorized, "public-svm", 0.3);
   });
 });
 
@@ -34,12 +45,8 @@ describe("softmax loss", () => {
     expect(lc.softmaxLossVectorized(zeros(8, 4), X, y, 0).loss).toBeCloseTo(Math.log(4), 10);
   });
 
-  it("softmaxLossVectorized agrees with softmaxLossNaive", () => {
-    const { W, X, y } = problem("public-softmax-2");
-    const a = lc.softmaxLossNaive(W, X, y, 0.2);
-    const b = lc.softmaxLossVectorized(W, X, y, 0.2);
-    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-9);
-    expect(relError(a.dW, b.dW)).toBeLessThan(1e-9);
+  it("softmaxLossVectorized agrees with softmaxLossNaive, without and with regularization", () => {
+    expectAgree("softmax", lc.softmaxLossNaive, lc.softmaxLossVectorized, "public-softmax-2", 0.2);
   });
 });
 

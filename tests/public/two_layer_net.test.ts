@@ -16,10 +16,11 @@ describe("two-layer net", () => {
   it("toy loss is about ln 3 and the gradients match numeric ones", () => {
     const { X, y, params } = tln.getToyData();
     const { loss, grads } = tln.nnForwardBackward(params, X, y, 0.05);
-    expect(Math.abs(loss - Math.log(3))).toBeLessThan(1e-4);
+    expect(Math.abs(loss - Math.log(3)), "the toy loss should be about ln 3 (the scores start near zero)").toBeLessThan(1e-4);
     for (const name of ["W1", "b1", "W2", "b2"] as const) {
+      expect(grads[name].shape, `the gradient of ${name} must have ${name}'s shape (sum over the examples, keep no extra dimension)`).toEqual(params[name].shape);
       const numeric = computeNumericGradient((p) => tln.nnForwardBackward({ ...params, [name]: p }, X, y, 0.05).loss, params[name].clone(), undefined, 1e-6);
-      expect(relError(numeric, grads[name]), name).toBeLessThan(1e-4);
+      expect(relError(numeric, grads[name]), `${name}: the analytic gradient differs from the numeric one`).toBeLessThan(1e-4);
     }
   });
 

@@ -12,6 +12,7 @@
  *   config             openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
  *   coreName           openblas_get_corename(), e.g. "SkylakeX".
  *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
+ *   sumSquares                            fused kernel (fused.h).
  *   tuneMalloc, adviseHugePages   how tensor memory is allocated (memory.h).
  *
  * Built by scripts/build-native.ts (npm run build:native) into lib/native/build/Release/dlvr_blas.node.
@@ -23,6 +24,7 @@
 
 #include "args.h"
 #include "elementwise.h"
+#include "fused.h"
 #include "memory.h"
 
 /* Declared by OpenBLAS's cblas.h; repeated so the file also compiles if another cblas.h comes first. */
@@ -128,6 +130,7 @@ NAPI_MODULE_INIT() {
       {"axpy", NULL, js_axpy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"clamp", NULL, js_clamp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tuneMalloc", NULL, js_tune_malloc, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, NULL, NULL, NULL, string_value(env, openblas_get_config()), napi_enumerable, NULL},
