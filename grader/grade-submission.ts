@@ -245,13 +245,13 @@ async function gradeProject(
   }
   const notRun = "not run (no result from the test process)";
   const results = ctx.grading.tests.map((t) => {
-    const own = gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), notRun);
+    const mine = gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), notRun);
     const refOutcome = standIn?.outcomes.get(t.name);
-    if (!refOutcome) return own;
+    if (!refOutcome) return mine;
     const ref = gradeTest(t, refOutcome.outcome, tctx(t.name), notRun, refOutcome.standIns);
     // The stand-in result is the block's own verdict; the student's full build counts only when it did better
     // (a block that shares variables with the student's other blocks under names the reference does not use).
-    return own.score > ref.score ? own : standInResult(ref, own);
+    return mine.score > ref.score ? mine : standInResult(ref, mine);
   });
   noteDependencies(ctx.grading.tests, results, outcomes);
   lap("grade");
