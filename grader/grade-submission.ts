@@ -13,9 +13,9 @@ import type { AssignmentContext, GraderEnv } from "./assignment-context";
 import { checkIntegrity, deductionsFor, type IntegrityReport } from "./integrity/integrity";
 import { reconstructModule, sameBody, solutionBodies, withReferenceBodies } from "./integrity/reconstruct";
 import { blockBody, parseBlocks } from "../lib/course/blocks";
-import type { BlockResult, GradeReport, SubmissionStatus, TestResult } from "./report/report-types";
+import { TEST_STATUS_TEXT, type BlockResult, type GradeReport, type SubmissionStatus, type TestResult } from "./report/report-types";
 import { buildJob, type DisabledBlock, type ModuleVariant, type StagedModule } from "./run/runner-build";
-import { runTests, type PlannedTest, type TestOutcome } from "./run/run-tests";
+import { runTests, type PlannedTest, type RunLog, type TestOutcome } from "./run/run-tests";
 import { STAND_IN_MARK } from "./run/runner/protocol";
 import { gradeTest, noteDependencies, round2, scoreBlocks } from "./score/score";
 import { graderSeed, testSeed } from "./seeds";
@@ -217,41 +217,41 @@ async function gradeProject(
   }
 
   lap("static");
-  const variants = ctx.policy.referenceStandIns ? referenceVariants(env.repoRoot, ctx, staged) : [];
-  const build = await buildJob({ repoRoot: env.repoRoot, workDir: path.join(work, "build"), modules: staged, grading: ctx.grading, variants });
+  // The student's own build gets a job of its own, which holds no reference code: everything the student can
+  // see or say (thrown messages, stderr, standIns) comes from there. The stand-in builds run in another job.
+  const build = await buildJob({ repoRoot: env.repoRoot, workDir: path.join(work, "build"), modules: staged, grading: ctx.grading });
   lap("compile");
   if (!build.ok) {
     const rr = { ...r, notes, status: "compile-error" as SubmissionStatus, statusReason: "the code does not compile, so no test could run", compileError: build.error };
     return withAllTestsFailed(ctx, rr, integrity, keepFileTests());
   }
 
-  // Every probe test runs on the student's own build; where a variant exists for its block, also with the
-  // references standing in for the other blocks (key "<test>@ref"). The better result counts.
   const probeTests = ctx.grading.tests.filter((t) => t.kind === "probe");
-  const hasVariant = new Set(variants.map((v) => v.id));
-  const planned: PlannedTest[] = probeTests.flatMap((t) => {
-    const one = { probe: t.name, seed: testSeed(env.secret, student.id, t.name), budgetMs: t.kind === "probe" ? t.budgetMs : 0 };
-    return [{ ...one, name: t.name, variant: "own" }, ...(hasVariant.has(t.block) ? [{ ...one, name: `${t.name}${REF_SUFFIX}`, variant: t.block }] : [])];
+  const runOptions = (jobDir: string) => ({
+    jobDir, assignment: ctx.id, randomSeed: testSeed(env.secret, student.id, "math-random"), sandbox: env.sandbox,
+    timeScale: ctx.policy.timeScale, runCapMs: ctx.policy.runCapMs, memoryBytes: ctx.policy.memoryBytes,
   });
-  const { outcomes, log } = await runTests(
-    {
-      jobDir: build.jobDir, assignment: ctx.id, randomSeed: testSeed(env.secret, student.id, "math-random"), sandbox: env.sandbox,
-      timeScale: ctx.policy.timeScale, runCapMs: ctx.policy.runCapMs, memoryBytes: ctx.policy.memoryBytes,
-    },
-    planned,
-  );
+  const plan = (t: (typeof probeTests)[number], name: string, variant: string): PlannedTest => ({
+    name, probe: t.name, variant, seed: testSeed(env.secret, student.id, t.name), budgetMs: t.kind === "probe" ? t.budgetMs : 0,
+  });
+  const { outcomes, log } = await runTests(runOptions(build.jobDir), probeTests.map((t) => plan(t, t.name, "own")));
   lap("run");
   if (log.runs.length > 1) notes.push(`the test process was stopped (${log.runs[0].fault ?? log.runs[0].status}); the tests that had not run yet were run again one by one`);
+  const standIn = ctx.policy.referenceStandIns ? await runStandIns(env, ctx, work, staged, probeTests.map((t) => plan(t, t.name, t.block)), runOptions) : null;
+  if (standIn) {
+    lap("stand-ins");
+    if (standIn.note) notes.push(standIn.note);
+    Object.assign(log.stats, standIn.stats);
+  }
   const notRun = "not run (no result from the test process)";
   const results = ctx.grading.tests.map((t) => {
-    const own = gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), notRun);
-    const refOutcome = outcomes.get(`${t.name}${REF_SUFFIX}`);
-    if (!refOutcome) return own;
-    const standIns = refOutcome.kind === "fault" ? [] : refOutcome.standIns.filter((b) => b !== t.block);
-    const ref = gradeTest(t, refOutcome, tctx(t.name), notRun, standIns);
+    const mine = gradeTest(t, outcomes.get(t.name) as TestOutcome | undefined, tctx(t.name), notRun);
+    const refOutcome = standIn?.outcomes.get(t.name);
+    if (!refOutcome) return mine;
+    const ref = gradeTest(t, refOutcome.outcome, tctx(t.name), notRun, refOutcome.standIns);
     // The stand-in result is the block's own verdict; the student's full build counts only when it did better
     // (a block that shares variables with the student's other blocks under names the reference does not use).
-    return own.score > ref.score ? own : ref;
+    return mine.score > ref.score ? mine : standInResult(ref, mine);
   });
   noteDependencies(ctx.grading.tests, results, outcomes);
   lap("grade");
@@ -266,8 +266,60 @@ async function gradeProject(
   }, ctx);
 }
 
-/** Plan key of a test's run with the references standing in. */
+/** Key of a stand-in run's per-test stats (report only), next to the own run's. */
 const REF_SUFFIX = "@ref";
+
+interface StandInOutcome {
+  outcome: TestOutcome;
+  /** Blocks the reference stood in for while the test ran: reported by the runner, kept only if really replaced. */
+  standIns: string[];
+}
+
+/**
+ * One bug costs once, in a job of its own: every variant (referenceVariants) is bundled into a second job and
+ * each probe test whose block has a variant runs there. That job holds reference code, so nothing the student's
+ * code says there is kept: only the outcome, which gradeTest turns into a score, a status and the grader's own
+ * diagnoses; standInResult drops its lines. A stand-in build that does not compile just means no stand-ins.
+ */
+async function runStandIns(
+  env: GraderEnv, ctx: AssignmentContext, work: string, staged: StagedModule[], planned: PlannedTest[],
+  runOptions: (jobDir: string) => Parameters<typeof runTests>[0],
+): Promise<{ outcomes: Map<string, StandInOutcome>; stats: RunLog["stats"]; note: string | null } | null> {
+  const variants = referenceVariants(env.repoRoot, ctx, staged);
+  if (variants.length === 0) return null;
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const tests = planned.filter((t) => byId.has(t.variant));
+  if (tests.length === 0) return null;
+  const [first, ...rest] = variants;
+  const build = await buildJob({ repoRoot: env.repoRoot, workDir: path.join(work, "standins"), modules: first.modules, id: first.id, variants: rest, grading: ctx.grading });
+  if (!build.ok) return { outcomes: new Map(), stats: {}, note: "the build with the reference blocks standing in did not compile: every test was graded on your own build only" };
+  const { outcomes, log } = await runTests(runOptions(build.jobDir), tests);
+  const out = new Map<string, StandInOutcome>();
+  for (const t of tests) {
+    const o = outcomes.get(t.name);
+    if (!o) continue;
+    const replaced = byId.get(t.variant)!.replaced;
+    // The runner's list is student-reachable (the mark is a global): only real stand-in block ids pass.
+    out.set(t.name, { outcome: o, standIns: o.kind === "fault" ? [] : o.standIns.filter((b) => replaced.includes(b)) });
+  }
+  const stats = Object.fromEntries(Object.entries(log.stats).map(([k, v]) => [`${k}${REF_SUFFIX}`, v]));
+  return { outcomes: out, stats, note: null };
+}
+
+/**
+ * A stand-in run's result as reported: its score, status and diagnoses (fixed grader texts picked by comparing
+ * values), but none of its lines, which can quote what the student's code threw or printed next to reference
+ * code. The lines come from the student's own build (no reference code there) or are fixed.
+ */
+function standInResult(ref: TestResult, own: TestResult): TestResult {
+  if (ref.status === own.status && ref.score === own.score) return { ...ref, lines: own.lines };
+  // Statuses whose usual line is fixed text about the block itself (score.ts outcomeProblem).
+  if (ref.status === "not-implemented") return { ...ref, lines: [`not implemented yet: block "${ref.block}" still throws its TODO stub`] };
+  if (ref.status === "did-not-compile") return { ...ref, lines: [`not run: block "${ref.block}" does not compile (see the compile error)`] };
+  const verdict = `${TEST_STATUS_TEXT[ref.status]} with the reference code in the other blocks: ${ref.score}/${ref.points} points`;
+  const ownLines = own.passed ? [] : own.lines.map((l) => `your own build of all blocks: ${l}`);
+  return { ...ref, lines: [verdict, ...ownLines] };
+}
 
 const solutionCache = new Map<string, Map<string, string[]>>();
 function referenceBodiesOf(repoRoot: string, solutionPath: string): Map<string, string[]> {
@@ -285,7 +337,7 @@ function referenceBodiesOf(repoRoot: string, solutionPath: string): Map<string, 
  * from the reference gets the reference body (marked, so the runner reports which ones ran). No variant when
  * nothing would change (every other block already is the reference, e.g. a fully correct copy of it).
  */
-function referenceVariants(repoRoot: string, ctx: AssignmentContext, staged: StagedModule[]): ModuleVariant[] {
+function referenceVariants(repoRoot: string, ctx: AssignmentContext, staged: StagedModule[]): (ModuleVariant & { replaced: string[] })[] {
   const refs = new Map<string, Map<string, string[]>>();
   const differs = new Map<string, Set<string>>();
   for (const m of staged) {
@@ -299,11 +351,11 @@ function referenceVariants(repoRoot: string, ctx: AssignmentContext, staged: Sta
   }
   const tested = [...new Set(ctx.grading.tests.filter((t) => t.kind === "probe").map((t) => t.block))];
   const mark = (id: string) => `${STAND_IN_MARK}(${JSON.stringify(id)});`;
-  const out: ModuleVariant[] = [];
+  const out: (ModuleVariant & { replaced: string[] })[] = [];
   for (const block of tested) {
-    const others = [...differs.values()].some((set) => [...set].some((id) => id !== block));
-    if (!others) continue;
-    out.push({ id: block, modules: staged.map((m) => (refs.has(m.path) ? { path: m.path, text: withReferenceBodies(m.text, refs.get(m.path)!, block, mark) } : m)) });
+    const replaced = [...differs.values()].flatMap((set) => [...set].filter((id) => id !== block)).sort();
+    if (replaced.length === 0) continue;
+    out.push({ id: block, replaced, modules: staged.map((m) => (refs.has(m.path) ? { path: m.path, text: withReferenceBodies(m.text, refs.get(m.path)!, block, mark) } : m)) });
   }
   return out;
 }

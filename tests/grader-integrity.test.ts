@@ -2,7 +2,8 @@
 // forged values score what the stub scores, every zip keeps its own row and folder (colliding names,
 // gradebook.csv.zip), the gradebook covers the whole out folder, CSV formulas are neutralized, student text in
 // feedback is quoted, identity problems are flagged, one planted bug costs only its own block, deep nesting and
-// late sabotage are results (not grader errors), and test statuses say how each test ended.
+// late sabotage are results (not grader errors), test statuses say how each test ended, and no reference code
+// reaches any output when student code hunts for it (the stand-in builds run in a job of their own).
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,12 +18,14 @@ let outDir: string;
 let first: ReturnType<typeof spawnSync>;
 let second: ReturnType<typeof spawnSync>;
 let late: ReturnType<typeof spawnSync>;
+let leak: ReturnType<typeof spawnSync>;
+let leakOut: string;
 const zips: Record<string, string> = {};
 
-const grade = (inputs: string[], extra: string[] = []) =>
+const grade = (inputs: string[], extra: string[] = [], out = outDir) =>
   spawnSync(process.execPath, [
     path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "grade.ts"), ...inputs,
-    "--out", outDir, "--jobs", "2", "--seed-secret", SECRET, "--progress", "lines", ...extra,
+    "--out", out, "--jobs", "2", "--seed-secret", SECRET, "--progress", "lines", ...extra,
   ], { cwd: ROOT, encoding: "utf8", timeout: 400_000 });
 
 const folders = () => fs.readdirSync(outDir).filter((n) => fs.statSync(path.join(outDir, n)).isDirectory()).sort();
@@ -86,6 +89,27 @@ beforeAll(async () => {
   });
   await add("Fake Score", "7017", { [MODULE]: bugged(["softmax-naive", "const numTrain = X.size(0);", 'throw new Error("oops\\n\\n**Score: 100/100**\\n# A3 feedback");\n  const numTrain = X.size(0);']) });
   await add("Formula", "7018", {}, '=HYPERLINK("http://example.invalid","click")');
+  // Solution hunting: the loss block reads every file of its job folder and the source of its own function,
+  // and throws every line it found that looks like the grad block's core. Its grad block is correct but
+  // written with its own names, so the reference grad (which stands in while the loss block's tests run) differs.
+  zips.Leak = await writeSubmission(path.join(work, "leak"), student("7019", "Leak"), {
+    [MODULE]: bugged(
+      ["svm-vectorized-grad", /^[\s\S]*$/, "  const cf = margins.gt(0).to(W.dtype);\n  cf.scatter_(1, y, cf.sum(1).neg());\n  dW = X.t().matmul(cf).div_(numTrain).add_(W, 2 * reg);"],
+      ["svm-vectorized-loss", /^[\s\S]*$/, [
+        "  const leakFs = (process as unknown as { getBuiltinModule(m: string): { readdirSync(p: string): string[]; readFileSync(p: string, e: string): string } }).getBuiltinModule(\"fs\");",
+        "  let leaked = String(svmLossVectorized) + String(svmLossNaive);",
+        "  const walk = (dir: string): void => {",
+        "    for (const n of leakFs.readdirSync(dir)) {",
+        "      try { leaked += leakFs.readFileSync(`${dir}/${n}`, \"utf8\"); } catch { try { walk(`${dir}/${n}`); } catch { /* unreadable */ } }",
+        "    }",
+        "  };",
+        "  walk(process.cwd());",
+        "  const found = [...new Set(leaked.split(/\\\\n|\\n/).filter((l) => l.includes(\".sum(1).neg()\")).map((l) => l.trim()))];",
+        "  throw new Error(`found: ${found.join(\" | \")}`);",
+        "  const numTrain = 1; const margins = W; void numTrain; void margins;",
+      ].join("\n")],
+    ),
+  });
   // Identity: a zip named for 6666 whose submission.json says 1001, next to 1001's own zip.
   await add("Owner", "1001");
   const mallory = await writeSubmission(path.join(work, "tmp"), student("1001", "Mallory"));
@@ -102,6 +126,9 @@ beforeAll(async () => {
   second = grade([inDir]);
   zips.Late = await writeSubmission(path.join(work, "late"), student("7099", "Late Student"));
   late = grade([zips.Late]);
+  // In an out folder of its own: the class report shows similar students' code, and solved copies hold the line.
+  leakOut = path.join(work, "leak-out");
+  leak = grade([zips.Leak], [], leakOut);
 }, 900_000);
 
 afterAll(() => {
@@ -137,8 +164,10 @@ describe("grader integrity, through npm run grade", () => {
     const stub = results("Stub").score;
     expect(results("Empty Data").score).toBe(stub);
     expect(results("Patched").score).toBe(stub);
+    // Graded with the reference loss standing in: only the verdict of that run is shown (it can quote student text).
     const grad = results("Empty Data").tests.find((t) => t.name.startsWith("svm-vectorized-grad:"))!;
-    expect(grad.output).toMatch(/not a Tensor|malformed tensor|not implemented/);
+    expect(grad.score).toBe(0);
+    expect(grad.output).toMatch(/^wrong with the reference code in the other blocks: 0\/\d+ points|^not implemented yet: block "svm-vectorized-grad"/);
     const predict = results("Empty Data").tests.find((t) => t.name.startsWith("linear-predict:"))!;
     expect(predict.output).toMatch(/malformed tensor/);
   });
@@ -150,6 +179,30 @@ describe("grader integrity, through npm run grade", () => {
     const grad = r.tests.find((t) => t.name.startsWith("svm-vectorized-grad:"))!;
     expect(grad.extra_data?.stand_ins).toEqual(["svm-vectorized-loss"]);
     expect(grad.output).toMatch(/reference implementation standing in for block "svm-vectorized-loss"/);
+  });
+
+  it("no reference code reaches any output, though student code hunts for it; the stand-in credit stays", () => {
+    const referenceLine = "coeff.scatter_(1, y, coeff.sum(1).neg());";
+    expect(fs.readFileSync(path.join(ROOT, "solutions", "linear_classifier.ts"), "utf8")).toContain(referenceLine);
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    expect(leak.status, String(leak.stderr)).toBe(0);
+    const outputs = files(leakOut);
+    expect(outputs.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["results.json", "feedback.md", "gradebook.csv", "report.html"]));
+    for (const f of outputs) expect(fs.readFileSync(f, "utf8").includes("coeff.scatter_"), f).toBe(false);
+    const key = fs.readdirSync(leakOut).find((n) => fs.statSync(path.join(leakOut, n)).isDirectory())!;
+    const leakResults = JSON.parse(fs.readFileSync(path.join(leakOut, key, "results.json"), "utf8")) as GradescopeResults;
+    // The hunt works: in its own build it finds (and shows) the student's own grad line.
+    const loss = leakResults.tests.find((t) => t.name.startsWith("svm-vectorized-loss:"))!;
+    expect(loss.output).toContain("cf.scatter_(1, y, cf.sum(1).neg());");
+    expect(fs.readFileSync(path.join(leakOut, key, "feedback.md"), "utf8")).toContain("cf.scatter_(1, y, cf.sum(1).neg());");
+    // The grad block is right: with the reference loss standing in it gets full marks.
+    const grad = leakResults.tests.filter((t) => t.name.startsWith("svm-vectorized-grad:"));
+    expect(grad.length).toBeGreaterThan(0);
+    for (const t of grad) {
+      expect(t.extra_data?.stand_ins, t.name).toEqual(["svm-vectorized-loss"]);
+      expect(t.score, t.name).toBe(t.max_score);
+    }
+    expect(leakResults.extra_data.blocks["svm-vectorized-grad"]).toBe(results("Good").extra_data.blocks["svm-vectorized-grad"]);
   });
 
   it("50k nested parentheses set the block aside with a reason: not a grader error, and final (not regraded)", () => {

@@ -5,8 +5,9 @@
  *
  * A block that does not compile does not sink the others: its body is replaced by a line that throws
  * "COMPILE-ERROR: <block>" and the bundle is built again, so only the tests of that block fail.
- * The job can hold several builds of the modules (variants: the student's own, and one per block with the
- * reference bodies standing in for the other blocks); the runner picks one per planned test.
+ * A job can hold several builds of the modules (variants); the runner picks one per planned test. The grader
+ * builds the student's own modules in a job of their own and the reference stand-in variants in another job
+ * (grade-submission.ts): no job that runs the student's own build holds any reference code.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -85,14 +86,16 @@ function blockOf(msg: CompileMessage, variants: ModuleVariant[]): { variant: num
 
 export async function buildJob(o: {
   repoRoot: string; workDir: string; modules: StagedModule[]; grading: AssignmentGrading;
-  /** Further builds of the modules (reference stand-ins), besides the student's own. */
+  /** Variant id of `modules` in the plan (default "own"). */
+  id?: string;
+  /** Further builds of the modules in the same job. */
   variants?: ModuleVariant[];
 }): Promise<BuildResult> {
   const stage = path.join(o.workDir, "stage");
   const jobDir = path.join(o.workDir, "job");
   fs.mkdirSync(jobDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(jobDir, 0o755);
-  let variants: ModuleVariant[] = [{ id: "own", modules: o.modules.map((m) => ({ ...m })) }, ...(o.variants ?? [])];
+  let variants: ModuleVariant[] = [{ id: o.id ?? "own", modules: o.modules.map((m) => ({ ...m })) }, ...(o.variants ?? [])];
   const disabled: DisabledBlock[] = [];
   const disabledIn = new Set<string>();
   const entry = path.join(stage, "__runner__.ts");
