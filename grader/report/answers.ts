@@ -3,13 +3,8 @@
  * question across the class at a time (points go in the gradebook's question:<cell id> columns). Student text is
  * fenced so it cannot change the document's structure.
  */
+import { fenced } from "./feedback";
 import type { ResultsExtra } from "./gradescope-results";
-
-function fenced(text: string): string[] {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return [`${fence}text`, text, fence];
-}
 
 const plain = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
 
@@ -31,7 +26,7 @@ export function answersMarkdown(rows: ResultsExtra[]): string | null {
     out.push(`## \`${cellId}\` (${q.notebook}): ${answered} of ${q.entries.length} answered`, "", ...q.question.split("\n").map((l) => `> ${l}`), "");
     for (const { row, answer } of q.entries) {
       out.push(`### ${plain(row.student_name ?? "(no name)")} (${plain(row.student_id)}, \`${row.key}\`)`, "");
-      out.push(...(answer ? fenced(answer) : ["_(not answered)_"]), "");
+      out.push(...(answer ? fenced(answer, "text") : ["_(not answered)_"]), "");
     }
   }
   return `${out.join("\n").trimEnd()}\n`;

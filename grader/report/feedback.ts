@@ -11,7 +11,7 @@ import { lateText } from "../score/late-policy";
 const pts = (x: number) => String(round2(x));
 
 /** A fenced block that the text inside cannot close (the fence is longer than any backtick run in it). */
-function fenced(text: string, info = ""): string[] {
+export function fenced(text: string, info = ""): string[] {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [`${fence}${info}`, text, fence];
