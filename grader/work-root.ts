@@ -21,10 +21,21 @@ const isRoot = () => process.getuid?.() === 0;
 /** Mode for the grader's private folders that a job run as uid 65534 must still pass through. */
 export const passThroughMode = (): number => (isRoot() ? 0o711 : 0o700);
 
+/** A killed grader whose parent died too stays a zombie until init reaps it, and some container inits never do:
+ * signal 0 still reaches a zombie, so /proc's state says whether it is one. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false; // no /proc (macOS): signal 0 decides
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }

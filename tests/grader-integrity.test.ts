@@ -345,8 +345,17 @@ describe("resume and determinism stay", () => {
         }
       }, 100);
     });
-    await new Promise((r) => setTimeout(r, 500));
     killedWork = fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.startsWith("dlvr-grade-"));
+    // Wait until the killed grader is gone (dead, or a zombie nobody reaps yet) before the rerun looks.
+    const owners = killedWork.map((w) => Number(fs.readFileSync(path.join(dir, "tmp", w, "owner.pid"), "utf8")));
+    const gone = (pid: number) => {
+      try {
+        return /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return true; // no such process
+      }
+    };
+    for (let i = 0; i < 100 && !owners.every(gone); i++) await new Promise((r) => setTimeout(r, 100));
     resumed = spawnSync(process.execPath, gradeInto(out), { cwd: ROOT, encoding: "utf8", timeout: 400_000, env });
     before = snapshot(out);
     forced = spawnSync(process.execPath, gradeInto(out, ["--force"]), { cwd: ROOT, encoding: "utf8", timeout: 400_000, env });
