@@ -95,7 +95,7 @@ def serve(peer, seed, warmup, extra_info=None):
             if parts == ["info"]:
                 reply = {"lib": peer.LIB, "blas": blas_info(), **(extra_info() if extra_info else {})}
             elif parts[0] == "e2e" and len(parts) == 3:
-                reply = run_timed(peer.e2e_runner(parts[1], float(parts[2]), seed))
+                reply = run_timed(e2e_runner(peer, parts[1], float(parts[2]), seed))
             elif len(parts) == 3:
                 name, dtype, repeat = parts
                 if dtype not in ("float64", "float32"):
@@ -122,6 +122,21 @@ E2E = {
     "net_grid": [(0.3, 1e-4), (0.3, 1e-3), (0.5, 1e-4), (0.5, 1e-3)],
 }
 E2E_NAMES = ("softmax grid", "two-layer grid")
+
+
+_E2E_DATA = {}
+
+
+def e2e_runner(peer, name, scale, seed):
+    """The run to time for an end-to-end row of a peer (its data is made before, untimed, once per seed)."""
+    if seed not in _E2E_DATA:
+        _E2E_DATA[seed] = peer.e2e_data(seed)
+    data = _E2E_DATA[seed]
+    if name == "softmax grid":
+        return lambda: peer.softmax_grid(data, scaled_iters(E2E["softmax_iters"], scale), seed)
+    if name == "two-layer grid":
+        return lambda: peer.net_grid(data, scaled_iters(E2E["net_iters"], scale), seed)
+    raise ValueError(f"unknown end-to-end row {name!r}")
 
 
 def scaled_iters(full, scale):

@@ -174,19 +174,6 @@ def net_grid(data, iters, seed):
     return best
 
 
-_E2E_DATA = {}
-
-
-def e2e_runner(name, scale, seed):
-    e = bench_peer.E2E
-    if seed not in _E2E_DATA:
-        _E2E_DATA[seed] = e2e_data(seed)
-    data = _E2E_DATA[seed]
-    if name == "softmax grid":
-        return lambda: softmax_grid(data, bench_peer.scaled_iters(e["softmax_iters"], scale), seed)
-    if name == "two-layer grid":
-        return lambda: net_grid(data, bench_peer.scaled_iters(e["net_iters"], scale), seed)
-    raise ValueError(f"unknown end-to-end row {name!r}")
 
 
 def extra_info():
