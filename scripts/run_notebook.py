@@ -10,6 +10,7 @@ Prints one JSON summary line on stdout: {"seconds", "cells": [{"index", "status"
 or did not start); cell errors are recorded and execution goes on.
 """
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -112,6 +113,26 @@ class Client(NotebookClient):
                             "evalue": f"cell did not stop {timeout}s after interrupt", "traceback": []}}
 
 
+# A kernel that exits before answering kernel_info, with no cell run, most often lost one of its ports:
+# jupyter_client picks free ports and closes them, and another process (parallel kernels, as in the tests) can
+# bind one before the kernel does ("Address already in use"). A fresh start picks new ports.
+START_ATTEMPTS = 3
+
+
+def died_at_start(client, error):
+    return not client.summary and "died before replying to kernel_info" in str(error)
+
+
+def read_notebook(path, kernel):
+    nb = nbformat.read(path, as_version=4)
+    if kernel:
+        # As Jupyter's "Change kernel" does: the saved notebook names the kernel it ran on.
+        from jupyter_client.kernelspec import KernelSpecManager
+        spec = KernelSpecManager().get_kernel_spec(kernel)
+        nb.metadata["kernelspec"] = {"name": kernel, "display_name": spec.display_name, "language": spec.language}
+    return nb
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebook")
@@ -121,21 +142,24 @@ def main():
     ap.add_argument("--kernel", default="", help="kernel name (default: the notebook's kernelspec)")
     args = ap.parse_args()
 
-    nb = nbformat.read(args.notebook, as_version=4)
-    if args.kernel:
-        # As Jupyter's "Change kernel" does: the saved notebook names the kernel it ran on.
-        from jupyter_client.kernelspec import KernelSpecManager
-        spec = KernelSpecManager().get_kernel_spec(args.kernel)
-        nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": spec.display_name, "language": spec.language}
     cwd = os.path.abspath(args.cwd or os.path.dirname(os.path.abspath(args.notebook)))
-    client = Client(nb, timeout=args.timeout, interrupt_on_timeout=True, allow_errors=True,
-                    kernel_name=args.kernel, resources={"metadata": {"path": cwd}})
     t0 = time.monotonic()
-    fatal = None
-    try:
-        client.execute()
-    except Exception as e:  # kernel died / failed to start: still write what ran
-        fatal = f"{type(e).__name__}: {e}"
+    for attempt in range(1, START_ATTEMPTS + 1):
+        nb = read_notebook(args.notebook, args.kernel)
+        client = Client(nb, timeout=args.timeout, interrupt_on_timeout=True, allow_errors=True,
+                        kernel_name=args.kernel, resources={"metadata": {"path": cwd}})
+        fatal = None
+        try:
+            client.execute()
+        except Exception as e:  # kernel died / failed to start: still write what ran
+            fatal = f"{type(e).__name__}: {e}"
+            if client.km is None:  # nbclient cleaned up already; its exit hook would only fail an assertion
+                atexit.unregister(client._cleanup_kernel)
+            if attempt < START_ATTEMPTS and died_at_start(client, e):
+                print(f"run_notebook: kernel died at start-up ({e}); starting it again with new ports "
+                      f"(attempt {attempt + 1} of {START_ATTEMPTS})", file=sys.stderr)
+                continue
+        break
     nbformat.write(nb, args.out)
     summary = {
         "seconds": round(time.monotonic() - t0, 3),

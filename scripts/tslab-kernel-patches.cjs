@@ -12,6 +12,9 @@
  *  4. Stack traces name .ts lines: a module tslab compiled from a .ts file is recompiled by esbuild with an inline
  *     source map, and Node's source-map support is switched on.
  *  5. Folder imports ("./lib/tensor" -> lib/tensor/index.ts): see tslab-folder-imports.cjs.
+ *  6. A port the kernel cannot bind (another process took it after Jupyter chose it) ends the kernel with a
+ *     message. tslab only logged it and lived on, deaf on that channel, so the front end waited a minute on
+ *     "Kernel starting"; a kernel that exits is started again on new ports (Jupyter's restarter, run_notebook.py).
  *
  * Each patch checks the shape of what it replaces and leaves tslab alone (with a note on stderr) if it differs.
  */
@@ -139,6 +142,19 @@ function patchJupyter(dist) {
     }
     return { status, execution_count: count, ...(failure ? failure : {}), ...(status === "ok" ? { payload: [], user_expressions: {} } : {}) };
   };
+
+  const bindSocket = Server.prototype.bindSocket;
+  if (typeof bindSocket !== "function") warn("ZmqServer.bindSocket not found");
+  else {
+    Server.prototype.bindSocket = async function bindSocketOrExit(sock, port) {
+      try {
+        return await bindSocket.call(this, sock, port);
+      } catch (err) {
+        process.stderr.write(`tslab-kernel: cannot listen on port ${port} (${err && err.message}); exiting so Jupyter starts the kernel again on new ports\n`);
+        process.exit(1);
+      }
+    };
+  }
 
   Server.prototype.handleExecute = async function handleExecute(sock, msg) {
     const publish = (type, content) => {
