@@ -5,11 +5,12 @@
 // bounded number of tries, the others match a local run, and rows finished before the coordinator died are
 // not graded again.
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
 import type { GradescopeResults } from "../grader/report/gradescope-results";
-import { startLocalRedis, type LocalRedis } from "../grader/queue/local-redis";
+import { freePort, startLocalRedis, type LocalRedis } from "../grader/queue/local-redis";
 import { startLocalWorker, stopLocalWorker, type LocalWorker } from "../grader/queue/local-workers";
 import { fastStalls, gradedByWorkers, mixedBatch, outFiles, queueProbe, ROOT, SECRET, startCoordinator, until, type CoordinatorRun } from "./grader-queue-fixture";
 import { student, tmpDir, writeSubmission } from "./grader-pipeline-fixture";
@@ -126,5 +127,23 @@ describe("queue faults: Redis restarted, a poison submission, the coordinator ki
       expect(queued.get(f)?.equals(bytes), f).toBe(true);
     }
     expect(results(path.join(work, "local"), poisonKey).score).toBe(100);
+  });
+});
+
+describe("the throw-away redis-server", () => {
+  it("moves to a fresh port when another process took the one it was given", async () => {
+    const squatter = net.createServer();
+    const taken = await new Promise<number>((resolve) => squatter.listen(0, "127.0.0.1", () => resolve((squatter.address() as net.AddressInfo).port)));
+    const tried: number[] = [];
+    const r = await startLocalRedis({ choosePort: async () => { const p = tried.length ? await freePort() : taken; tried.push(p); return p; } });
+    try {
+      expect(tried).toHaveLength(2);
+      expect(r.port).toBe(tried[1]);
+      expect(r.port).not.toBe(taken);
+      expect(r.url).toBe(`redis://127.0.0.1:${r.port}`);
+    } finally {
+      await r.dispose();
+      squatter.close();
+    }
   });
 });

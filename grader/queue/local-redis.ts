@@ -22,7 +22,7 @@ export interface LocalRedis {
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
@@ -48,25 +48,30 @@ async function ping(port: number): Promise<boolean> {
 }
 
 /** appendonly: every write is in the append-only file, fsynced before the reply (survives SIGKILL). */
-export async function startLocalRedis(o: { appendonly?: boolean } = {}): Promise<LocalRedis> {
+/** choosePort: where to try first (tests); a free port by default. */
+export async function startLocalRedis(o: { appendonly?: boolean; choosePort?: () => Promise<number> } = {}): Promise<LocalRedis> {
+  const choosePort = o.choosePort ?? freePort;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-redis-"));
-  const port = await freePort();
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no", "--logfile", path.join(dir, "redis.log"),
+  const log = path.join(dir, "redis.log");
+  const argsFor = (port: number) => ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no", "--logfile", log,
     ...(o.appendonly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])];
   let child: ChildProcess | null = null;
-  const start = async () => {
-    child = spawn(REDIS_SERVER, args, { stdio: "ignore" });
+  /** "exited" when the server quit at once (typically: the port was taken after freePort chose it). */
+  const launch = async (port: number): Promise<"up" | "exited"> => {
+    child = spawn(REDIS_SERVER, argsFor(port), { stdio: "ignore" });
     const c = child;
     let exited = false;
     c.once("exit", () => { exited = true; });
     for (let i = 0; i < 100; i++) {
-      if (exited) break;
-      if (await ping(port)) return;
+      if (exited) return "exited";
+      if (await ping(port)) return "up";
       await new Promise((r) => setTimeout(r, 50));
     }
     c.kill("SIGKILL");
-    throw new Error(`redis-server did not start on port ${port}: ${fs.existsSync(path.join(dir, "redis.log")) ? fs.readFileSync(path.join(dir, "redis.log"), "utf8").slice(-500) : ""}`);
+    throw new Error(`redis-server did not answer on port ${port} within 5 s: ${fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(-500) : ""}`);
   };
+  const failed = (port: number) =>
+    new Error(`redis-server did not start on port ${port}: ${fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(-500) : ""}`);
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
@@ -75,9 +80,19 @@ export async function startLocalRedis(o: { appendonly?: boolean } = {}): Promise
     await gone;
     child = null;
   };
-  await start();
+  // Another process (parallel tests start kernels and servers) can bind the chosen port before redis does; a
+  // fresh port then. A restart must keep its port: clients hold the URL.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await choosePort();
+    if ((await launch(port)) === "up") break;
+    if (attempt === 3) throw failed(port);
+  }
+  const restart = async () => {
+    if ((await launch(port)) !== "up") throw failed(port);
+  };
   return {
-    url: `redis://127.0.0.1:${port}`, port, dir, stop, restart: start,
+    url: `redis://127.0.0.1:${port}`, port, dir, stop, restart,
     async dispose() {
       await stop("SIGKILL");
       fs.rmSync(dir, { recursive: true, force: true });
