@@ -5,13 +5,13 @@
 // $DLVR_SCREENSHOT_DIR (default: a temp dir, printed).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadConfig } from "../lib/course/config";
 import { generateRelease } from "../lib/course/release-assignment";
+import { freePort } from "../grader/queue/local-redis";
 import { installTslabKernel, userJupyterDataDir } from "../scripts/install-kernel";
 import { makeProjectCopy, ROOT } from "./notebook-helpers";
 
@@ -32,14 +32,20 @@ let browser: Browser | null = null;
 let page: Page;
 let shotDir: string;
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = net.createServer();
-  s.listen(0, "127.0.0.1", () => {
-    const port = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(port));
-  });
-  s.on("error", reject);
-});
+/**
+ * The port the Notebook server listens on, from its log: it moves to the next port when the chosen one was taken
+ * meanwhile (port_retries), so the chosen one is only a first guess.
+ */
+async function serverPort(ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const m = /https?:\/\/127\.0\.0\.1:(\d+)\//.exec(serverLog);
+    if (m) return Number(m[1]);
+    if (server?.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Notebook server did not say where it listens:\n${serverLog.slice(-3000)}`);
+}
 
 async function waitForServer(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -71,12 +77,12 @@ beforeAll(async () => {
   installTslabKernel(copy.root, userJupyterDataDir(env));
   shotDir = process.env.DLVR_SCREENSHOT_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-browser-shot-"));
 
-  const port = await freePort();
-  const args = ["notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${TOKEN}`, `--notebook-dir=${copy.root}`];
+  const args = ["notebook", "--no-browser", "--ip=127.0.0.1", `--port=${await freePort()}`, `--NotebookApp.token=${TOKEN}`, `--notebook-dir=${copy.root}`];
   if (process.getuid?.() === 0) args.push("--allow-root");
   server = spawn("/usr/bin/jupyter", args, { env, stdio: ["ignore", "pipe", "pipe"] });
   server.stdout!.on("data", (b) => (serverLog += b));
   server.stderr!.on("data", (b) => (serverLog += b));
+  const port = await serverPort(60_000);
   await waitForServer(`http://127.0.0.1:${port}/api/status?token=${TOKEN}`, 60_000);
 
   browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_FLAGS });
