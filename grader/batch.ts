@@ -14,6 +14,7 @@ import { feedbackMarkdown } from "./report/feedback";
 import { isSubmissionFolder, zipFolder } from "./intake/folder-zip";
 import { writeFileAtomic, writeJsonAtomic } from "./report/fs-atomic";
 import { gradebookCsv } from "./report/gradebook";
+import { previousManualPoints } from "./report/manual-points";
 import { gradeSubmission, sha256File, type GradeOptions } from "./grade-submission";
 import { toGradescope, type GradescopeResults, type ResultsExtra } from "./report/gradescope-results";
 import type { PolicyOverrides } from "./integrity/policy";
@@ -225,7 +226,8 @@ export async function gradeBatch(o: BatchOptions): Promise<BatchSummary> {
     const gradebook = path.join(o.outDir, "gradebook.csv");
     const rows = gradedRowsIn(o.outDir, runs.map((r) => r.results.extra_data as ResultsExtra));
     const identity = identityFlags(rows, o.identity);
-    writeFileAtomic(gradebook, gradebookCsv(rows, identity));
+    const manual = previousManualPoints(gradebook, new Set(rows.map((r) => r.key)), warn);
+    writeFileAtomic(gradebook, gradebookCsv(rows, identity, manual));
     const answers = answersMarkdown(rows);
     if (answers !== null) writeFileAtomic(path.join(o.outDir, "answers.md"), answers);
     for (const r of rows) {
