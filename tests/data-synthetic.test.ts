@@ -54,14 +54,6 @@ describe("synthetic default dataset", () => {
     for (const s of seen) for (const n of s) expect(n).toBeGreaterThan(5);
   });
 
-  it("is fast: 5000 train + 1000 test images in well under a second", () => {
-    generateSynthetic({ numTrain: 100, numTest: 0 }); // warm up the JIT
-    const t0 = performance.now();
-    generateSynthetic({ numTrain: 5000, numTest: 1000 });
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(2500); // about 350 ms on an idle course machine (700 ms with a busy second core); slack for CI
-  });
-
   it("one template per class fails on the inverted looks but not on the typical look", () => {
     // Nearest class mean is a linear classifier with one template per class. Trained on all looks, it recognises
     // the typical look and is near chance on the contrast-inverted pair of looks, whose average is flat.

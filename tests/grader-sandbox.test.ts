@@ -133,7 +133,8 @@ reportResult(student.run());
     expect(r.fault).toMatch(/time limit of 1.5 s/);
     expect(r.resultJson).toBeNull();
     expect(r.parts).toEqual({ test1: 42 });
-    expect(r.durationMs).toBeLessThan(4000);
+    // Stopped by the limit, not by some later fallback: a loose bound, so a loaded machine cannot fail it.
+    expect(r.durationMs).toBeLessThan(1500 + 10_000);
   });
 
   test("memory hog with Buffers (not capped by the V8 heap limit): stopped by RLIMIT_AS, classified as memory", async () => {
