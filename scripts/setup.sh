@@ -59,6 +59,11 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 hidden=node_modules/.package-lock.json
 if [[ -z "${SETUP_FORCE_NPM:-}" && -f "$hidden" && "$hidden" -nt package.json && ( ! -f package-lock.json || "$hidden" -nt package-lock.json ) ]]; then
   step "npm packages: up to date (SETUP_FORCE_NPM=1 to reinstall)"
+elif [[ -f package-lock.json && ! -d grader ]]; then
+  # A student bundle (no grader/): package.json's devDependencies are the course repository's grader, test and
+  # build tools (bullmq, puppeteer-core, assemblyscript, ...), which nothing in the bundle imports.
+  step "npm packages: npm ci --omit=dev (student bundle: no grader, browser-test or build tools)"
+  npm ci --omit=dev --no-audit --no-fund --loglevel=error
 elif [[ -f package-lock.json ]]; then
   step "npm packages: npm ci"
   npm ci --no-audit --no-fund --loglevel=error

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RUNTIME_REFERENCES, STUDENT_NPM_SCRIPTS, bundleClosure, bundleEntries, bundleEntryPoints } from "../lib/course/bundle";
 import { loadConfig } from "../lib/course/config";
+import { findImports } from "../lib/course/imports";
 import { generateRelease } from "../lib/course/release-assignment";
 import { ROOT } from "./notebook-helpers";
 
@@ -31,6 +32,9 @@ function namedButMissing(bundle: Map<string, string>): string[] {
 /** Files a shipped script names on purpose although they are not shipped (instructor-only, mentioned in comments). */
 const NAMED_NOT_SHIPPED = new Set<string>([]);
 
+/** Packages required inside a try with a fallback when absent (lib/data/cifar10-download.ts: the system tar). */
+const OPTIONAL_PACKAGES = new Set(["tar"]);
+
 describe.each(["A3", "A4"])("%s bundle", (id) => {
   const config = loadConfig(ROOT, id);
   const gen = generateRelease(ROOT, config);
@@ -53,6 +57,22 @@ describe.each(["A3", "A4"])("%s bundle", (id) => {
   it("keeps the students' npm scripts, each running files that are in the bundle", () => {
     const pkg = JSON.parse(bundle.get("package.json")!);
     expect(Object.keys(pkg.scripts).sort()).toEqual([...STUDENT_NPM_SCRIPTS].sort());
+  });
+
+  it("every npm package its code imports is a dependency that a student's `npm ci --omit=dev` installs", () => {
+    const pkg = JSON.parse(bundle.get("package.json")!) as { dependencies: Record<string, string>; devDependencies?: Record<string, string> };
+    const used = new Set<string>();
+    for (const [file, text] of bundle) {
+      if (!/\.(ts|cts|mts)$/.test(file)) continue;
+      for (const { specifier } of findImports(text, file)) {
+        if (/^(\.|\/|node:|<computed)/.test(specifier)) continue;
+        used.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
+      }
+    }
+    expect(used.size).toBeGreaterThan(3); // tslab, seedrandom, pngjs, ... (the scan sees them)
+    expect([...used].filter((p) => !(p in pkg.dependencies) && !OPTIONAL_PACKAGES.has(p)).sort()).toEqual([]);
+    // And the course repository's grader-only packages are none of them.
+    for (const p of ["bullmq", "ioredis", "csv-parse", "puppeteer-core"]) expect(used.has(p), p).toBe(false);
   });
 
   it("leaves out release-only course modules and the instructor's scripts", () => {

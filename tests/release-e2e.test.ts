@@ -105,6 +105,11 @@ describe.each(ASSIGNMENTS)("%s as a student receives it", (id) => {
     times.setup = r.seconds;
     expect(r.status, r.out.slice(-3000)).toBe(0);
     expect(r.out).toContain("setup: jupyter: kernelspec list shows dlvr-tslab at");
+    // Lean: the course repository's grader, browser-test and build tools (devDependencies) are not installed.
+    expect(r.out).toContain("setup: npm packages: npm ci --omit=dev");
+    const devOnly = Object.keys(JSON.parse(fs.readFileSync(path.join(student, "package.json"), "utf8")).devDependencies ?? {});
+    expect(devOnly).toEqual(expect.arrayContaining(["bullmq", "puppeteer-core", "assemblyscript"]));
+    for (const pkg of devOnly) expect(fs.existsSync(path.join(student, "node_modules", pkg)), pkg).toBe(false);
     const list = await sh("/usr/bin/jupyter kernelspec list", tmp, env);
     expect(list.out).toMatch(new RegExp(`dlvr-tslab\\s+${home}/\\.local/share/jupyter/kernels/dlvr-tslab`));
   }, SLOW);
