@@ -20,6 +20,7 @@
 import { Generator, cat, ones, rand, randint, setBackend, type Tensor } from "../lib/tensor";
 import type { BackendName } from "../lib/tensor/backends";
 import { setNativeThreads } from "../lib/tensor/native-backend";
+import { setWasmThreads } from "../lib/tensor/wasm-backend";
 import { Softmax, testOneParamSet } from "../solutions/linear_classifier";
 import { findBestNet, type DataDict } from "../solutions/two_layer_net";
 
@@ -96,6 +97,9 @@ if (require.main === module) {
   }
   process.env.TENSOR_QUIET = "1";
   setBackend((backend ?? "native") as BackendName);
-  if (threads) setNativeThreads(Number(threads));
+  if (threads) {
+    setNativeThreads(Number(threads));
+    setWasmThreads(Math.min(Number(threads), 8));
+  }
   console.log(JSON.stringify(timeRecipe(name as E2ERow, Number(scale ?? 0.1), Number(seed ?? 0))));
 }

@@ -31,6 +31,7 @@ import { Generator, randint, randn, setBackend, zeros, type DType, type Tensor }
 import { availableBackends, backendByName, type BackendName } from "../lib/tensor/backends";
 import { getNativeThreads, loadNativeBackend, setNativeThreads } from "../lib/tensor/native-backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
+import { loadWasmBackend, setWasmThreads } from "../lib/tensor/wasm-backend";
 import { benchA3 } from "../grader/samples/bench";
 import { queueBenchRows } from "../grader/queue/bench";
 import { E2E_ROWS, type E2EResult } from "./bench-e2e";
@@ -230,7 +231,13 @@ function backendKernel(b: BackendName, threads: number | null): string {
     const native = loadNativeBackend().backend;
     return native ? `${native.blasConfig}, ${threads ?? "?"} BLAS threads, ${native.addonPath}` : "not loaded";
   }
-  if (b === "wasm") return "WebAssembly SIMD kernels (lib/wasm), 1 thread";
+  if (b === "wasm") {
+    const wasm = loadWasmBackend().backend;
+    if (!wasm) return "not loaded";
+    const d = wasm.detail();
+    const kernel = d.kernel === "fused" ? "fused multiply-add (relaxed SIMD)" : "multiply then add";
+    return `WebAssembly SIMD kernels (lib/wasm), ${kernel}, ${d.threads} thread${d.threads === 1 ? "" : "s"}${d.singleThreadReason ? ` (${d.singleThreadReason})` : ""}`;
+  }
   return "TypeScript kernels, 1 thread";
 }
 
@@ -277,6 +284,7 @@ async function main(): Promise<void> {
   const native = loadNativeBackend().backend;
   const threads = opts.threads !== undefined ? Math.max(1, Number(opts.threads)) : getNativeThreads() ?? cpus().length;
   if (native) setNativeThreads(threads);
+  setWasmThreads(Math.min(threads, 8)); // the same thread count as OpenBLAS on every side
   const gcFlag = process.execArgv.includes("--single-threaded-gc") ? "single-threaded GC, as in the notebook kernel" : "default GC (the notebook kernel uses --single-threaded-gc)";
   console.log(`backends: ${backends.map((b) => backendByName(b).name).join(", ")}; median of ${repeat} runs after ${WARMUP} warm-ups; ${gcFlag}` +
     (native ? `; memory tuning ${native.memoryTuned ? "on" : "off (TENSOR_MEMORY_TUNING=0)"}` : ""));

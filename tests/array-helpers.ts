@@ -1,4 +1,5 @@
 // Helpers for tests on raw typed arrays (the kernels below lib/tensor's Tensor).
+import type { FloatArray } from "../lib/tensor/backend";
 import type { Storage } from "../lib/tensor/dtype";
 
 /** A tiny seeded generator (mulberry32) for tests that need raw typed arrays without lib/tensor's Generator. */
@@ -24,4 +25,26 @@ export function sameBits(x: Storage, y: Storage): boolean {
 export function firstDiff(x: Storage, y: Storage): string {
   for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return `index ${i}: ${x[i]} vs ${y[i]}`;
   return "lengths differ";
+}
+
+export type FloatCtor = Float64ArrayConstructor | Float32ArrayConstructor;
+export const FLOATS: FloatCtor[] = [Float64Array, Float32Array];
+
+/** Random values with a sprinkling of the awkward ones: 0, -0, NaN, +-Infinity, tiny and huge numbers. */
+export function values(Ctor: FloatCtor, n: number, seed: number, special = true): FloatArray {
+  const rand = rng(seed);
+  const out = new Ctor(n);
+  const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, 3e38, -1];
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    // Two draws and a factor of e fill all 53 bits (one 32-bit draw would make every sum exact in any order).
+    out[i] = special && r < 0.02 ? odd[Math.floor(rand() * odd.length)] : (rand() - 0.5 + rand() * 2 ** -32) * 3 * Math.E;
+  }
+  return out;
+}
+
+/** A bool tensor's storage: 0 or 1. */
+export function mask(n: number, seed: number): Uint8Array {
+  const rand = rng(seed);
+  return Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0));
 }

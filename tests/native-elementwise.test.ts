@@ -9,7 +9,7 @@ import { getBackend } from "../lib/tensor/backends";
 import type { Storage } from "../lib/tensor/dtype";
 import { loadNativeBackend, NATIVE_MIN_ELEMENTS } from "../lib/tensor/native-backend";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
-import { firstDiff, rng, sameBits } from "./array-helpers";
+import { FLOATS, firstDiff, mask, sameBits, values, type FloatCtor } from "./array-helpers";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -29,28 +29,6 @@ function rawAddon(): RawAddon {
   const m = { exports: {} as unknown };
   process.dlopen(m, loaded.backend.addonPath);
   return m.exports as RawAddon;
-}
-
-type FloatCtor = Float64ArrayConstructor | Float32ArrayConstructor;
-const FLOATS: FloatCtor[] = [Float64Array, Float32Array];
-
-/** Random values with a sprinkling of the awkward ones: 0, -0, NaN, +-Infinity, tiny and huge numbers. */
-function values(Ctor: FloatCtor, n: number, seed: number, special = true): FloatArray {
-  const rand = rng(seed);
-  const out = new Ctor(n);
-  const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, 3e38, -1];
-  for (let i = 0; i < n; i++) {
-    const r = rand();
-    // Two draws and a factor of e fill all 53 bits (one 32-bit draw would make every sum exact in any order).
-    out[i] = special && r < 0.02 ? odd[Math.floor(rand() * odd.length)] : (rand() - 0.5 + rand() * 2 ** -32) * 3 * Math.E;
-  }
-  return out;
-}
-
-/** A bool tensor's storage: 0 or 1. */
-function mask(n: number, seed: number): Uint8Array {
-  const rand = rng(seed);
-  return Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0));
 }
 
 // Sizes below, at and above the native threshold, with odd row lengths so tails are exercised.

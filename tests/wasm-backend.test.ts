@@ -1,20 +1,48 @@
-// The WebAssembly matmul backend (lib/wasm, lib/tensor/wasm-backend.ts): exact float64 agreement with the
-// naive triple loop on every tile and remainder path, float32 within sgemm's error bound, memory growth, and
-// a committed binary that matches its AssemblyScript source.
+// The WebAssembly matmul backend (lib/wasm, lib/tensor/wasm-backend.ts): the exact kernel's float64 agreement
+// with the naive triple loop on every tile and remainder path, the fused kernel within the gemm error bound,
+// worker threads that never change a result, memory growth, and a committed binary that matches its source.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import * as esbuild from "esbuild";
 import { describe, expect, it } from "vitest";
 import { Generator, randn } from "../lib/tensor";
+import type { FloatArray } from "../lib/tensor/backend";
 import { naiveBackend } from "../lib/tensor/portable-gemm";
-import { loadWasmBackend, setWasmMemoryLimit, WASM_MAX_BYTES } from "../lib/tensor/wasm-backend";
+import { loadWasmBackend, setWasmMemoryLimit, setWasmThreads, WASM_MAX_BYTES, type WasmBackend } from "../lib/tensor/wasm-backend";
 
-const loaded = loadWasmBackend();
+const ROOT = path.resolve(__dirname, "..");
+const loaded = loadWasmBackend({ kernel: "exact" });
+const fusedLoad = loadWasmBackend();
+
+/** |got - want| within the gemm bound (k + 2) u sum |a||b| for every element, against a float64 naive loop. */
+function expectWithinGemmBound(
+  got: FloatArray, a: FloatArray, b: FloatArray, m: number, n: number, k: number, transA: boolean, transB: boolean, u: number, what: string,
+): void {
+  const want = new Float64Array(m * n);
+  naiveBackend.gemm(transA, transB, m, n, k, Float64Array.from(a), Float64Array.from(b), want);
+  for (let i = 0; i < m * n; i++) {
+    const row = Math.floor(i / n), col = i % n;
+    let scale = 0;
+    for (let p = 0; p < k; p++) {
+      scale += Math.abs((transA ? a[p * m + row] : a[row * k + p]) * (transB ? b[col * k + p] : b[p * n + col]));
+    }
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= (k + 2) * u * scale + 1e-300)) throw new Error(`${what} [${i}]: ${got[i]} vs ${want[i]} (error ${err}, bound ${(k + 2) * u * scale})`);
+  }
+}
 
 describe("wasm backend", () => {
-  it("loads on this Node (WebAssembly SIMD)", () => {
+  it("loads on this Node (WebAssembly SIMD), with the fused kernel and a thread per core by default", () => {
     if (!loaded.backend) throw new Error(loaded.reason);
+    if (!fusedLoad.backend) throw new Error(fusedLoad.reason);
     expect(loaded.backend.name).toBe("wasm (WebAssembly SIMD)");
-    expect(loadWasmBackend()).toBe(loaded);
+    expect(loadWasmBackend({ kernel: "exact" })).toBe(loaded);
+    expect(loaded.backend.detail().kernel).toBe("exact");
+    // Node 20 needs V8's relaxed-SIMD flag, which the loader sets; later Nodes have it on.
+    expect(fusedLoad.backend.detail().kernel).toBe("fused");
+    expect(fusedLoad.backend.detail()).toMatchObject({ threads: Math.min(8, os.availableParallelism()) });
   });
 
   const wasm = loaded.backend!;
@@ -97,6 +125,26 @@ describe("wasm backend", () => {
     expect(() => setWasmMemoryLimit(10)).toThrow(RangeError);
   });
 
+  it("packs B in TypeScript when B as stored does not fit beside its packed copy, with the same bits", () => {
+    // 1 MiB cap, k 3000, n 21 (float64): packed B 576,000 bytes + B as stored 504,000 is over the cap, while
+    // packed B and 19-row blocks of A and C fit.
+    const [m, n, k] = [50, 21, 3000];
+    const g = new Generator("wasm-pack-fallback");
+    const a = randn([m * k], { generator: g }).data as Float64Array;
+    const b = randn([k * n], { generator: g }).data as Float64Array;
+    const previous = setWasmMemoryLimit(2 ** 20);
+    try {
+      for (const transB of [false, true]) {
+        const want = new Float64Array(m * n), got = new Float64Array(m * n).fill(Number.NaN);
+        naiveBackend.gemm(false, transB, m, n, k, a, b, want);
+        wasm.gemm(false, transB, m, n, k, a, b, got);
+        expect(got, `transB ${transB}`).toEqual(want);
+      }
+    } finally {
+      setWasmMemoryLimit(previous);
+    }
+  });
+
   it("handles empty products and checks buffer sizes", () => {
     const c = new Float64Array(6).fill(7);
     wasm.gemm(false, false, 2, 3, 0, new Float64Array(0), new Float64Array(0), c);
@@ -105,8 +153,112 @@ describe("wasm backend", () => {
     expect(() => wasm.gemm(false, false, 2, 2, 2, new Float64Array(3), new Float64Array(4), new Float64Array(4))).toThrow(/wasm gemm: buffers too small/);
   });
 
-  it("the committed binary is what lib/wasm/assembly/gemm.ts compiles to", () => {
-    const root = path.resolve(__dirname, "..");
+  // Shapes that take the threaded paths: rows split among threads (many rows, with a ragged last share and a
+  // transposed A), and panels split (few rows, many columns).
+  const THREADED: Array<[number, number, number]> = [[203, 37, 300], [64, 100, 257], [9, 301, 700]];
+
+  it("the fused kernel stays within the gemm error bound, float64 and float32, threaded or not", () => {
+    const fused = fusedLoad.backend!;
+    const g = new Generator("wasm-fused");
+    for (const [m, n, k] of [...SIZES, ...THREADED]) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const dtype of ["float64", "float32"] as const) {
+            const a = randn([m * k], { dtype, generator: g }).data as FloatArray;
+            const b = randn([k * n], { dtype, generator: g }).data as FloatArray;
+            const got = dtype === "float64" ? new Float64Array(m * n) : new Float32Array(m * n);
+            fused.gemm(transA, transB, m, n, k, a, b, got);
+            expectWithinGemmBound(got, a, b, m, n, k, transA, transB, dtype === "float64" ? 2 ** -52 : 2 ** -23, `${dtype} m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`);
+          }
+        }
+      }
+    }
+  });
+
+  it("worker threads share big products and never change a result (exact: still the naive loop's bits)", () => {
+    const g = new Generator("wasm-threads");
+    const previous = setWasmThreads(2);
+    try {
+      for (const backend of [loaded.backend!, fusedLoad.backend!] as WasmBackend[]) {
+        const before = backend.detail().workerShares;
+        for (const [m, n, k] of THREADED) {
+          for (const transA of [false, true]) {
+            for (const dtype of ["float64", "float32"] as const) {
+              const a = randn([m * k], { dtype, generator: g }).data as FloatArray;
+              const b = randn([k * n], { dtype, generator: g }).data as FloatArray;
+              const make = (): FloatArray => (dtype === "float64" ? new Float64Array(m * n) : new Float32Array(m * n)).fill(Number.NaN);
+              setWasmThreads(2);
+              const two = make();
+              backend.gemm(transA, false, m, n, k, a, b, two);
+              setWasmThreads(1);
+              const one = make();
+              backend.gemm(transA, false, m, n, k, a, b, one);
+              const what = `${backend.detail().kernel} ${dtype} m=${m} n=${n} k=${k} transA=${transA}`;
+              for (let i = 0; i < m * n; i++) if (!Object.is(two[i], one[i])) throw new Error(`${what} [${i}]: 2 threads ${two[i]}, 1 thread ${one[i]}`);
+              if (backend.detail().kernel === "exact" && dtype === "float64") {
+                const want = new Float64Array(m * n);
+                naiveBackend.gemm(transA, false, m, n, k, a, b, want);
+                for (let i = 0; i < m * n; i++) if (!Object.is(two[i], want[i])) throw new Error(`${what} [${i}]: ${two[i]} vs naive ${want[i]}`);
+              }
+            }
+          }
+        }
+        setWasmThreads(2);
+        const d = backend.detail();
+        expect(d.singleThreadReason).toBeUndefined();
+        expect(d.threads).toBe(2);
+        // 3 shapes x 2 transposes x 2 dtypes ran on 2 threads: the worker took a share of every one.
+        expect(d.workerShares - before).toBe(12);
+      }
+    } finally {
+      setWasmThreads(previous);
+    }
+    expect(() => setWasmThreads(0)).toThrow(RangeError);
+  });
+
+  it("runs on one thread under Node's permission model (the grader's sandbox), with the same results", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-perm-"));
+    try {
+      const entry = path.join(dir, "entry.ts");
+      fs.writeFileSync(entry, [
+        `import { loadWasmBackend, setWasmThreads } from ${JSON.stringify(path.join(ROOT, "lib/tensor/wasm-backend"))};`,
+        "setWasmThreads(2);",
+        "const r = loadWasmBackend();",
+        "if (!r.backend) throw new Error(r.reason);",
+        "const m = 203, n = 37, k = 300;",
+        "const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));",
+        "const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));",
+        "const c = new Float64Array(m * n);",
+        "r.backend.gemm(false, false, m, n, k, a, b, c);",
+        "console.log(JSON.stringify({ detail: r.backend.detail(), c: Array.from(c) }));",
+      ].join("\n"));
+      const bundle = path.join(dir, "bundle.cjs");
+      esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
+      const flag = Number(process.versions.node.split(".")[0]) >= 22 ? "--permission" : "--experimental-permission";
+      const r = spawnSync(process.execPath, [flag, `--allow-fs-read=${dir}/`, "--disable-warning=ExperimentalWarning", bundle], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { detail: { kernel: string; threads: number; singleThreadReason?: string }; c: number[] };
+      expect(out.detail.threads).toBe(1);
+      expect(out.detail.singleThreadReason).toMatch(/permission model forbids worker threads/);
+      expect(out.detail.kernel).toBe("fused");
+      // The same product here, threaded: the same bits.
+      const a = Float64Array.from({ length: 203 * 300 }, (_, i) => Math.sin(i));
+      const b = Float64Array.from({ length: 300 * 37 }, (_, i) => Math.cos(i));
+      const c = new Float64Array(203 * 37);
+      const previous = setWasmThreads(2);
+      try {
+        fusedLoad.backend!.gemm(false, false, 203, 37, 300, a, b, c);
+      } finally {
+        setWasmThreads(previous);
+      }
+      expect(out.c).toEqual(Array.from(c));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the committed binary is what lib/wasm/assembly/ compiles to", () => {
+    const root = ROOT;
     const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/build-wasm.ts", "--check"], { cwd: root, encoding: "utf8" });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/is up to date/);
