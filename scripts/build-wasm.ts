@@ -1,7 +1,8 @@
 /**
  * Compiles lib/wasm/assembly/gemm.ts and elementwise.ts (AssemblyScript) into lib/wasm/kernels-binary.ts, the
- * WebAssembly SIMD matmul and elementwise kernels in one module, as base64 strings, in four builds: exact (multiply then add) or fused (relaxed-SIMD fused
- * multiply-add), each with a private memory or a shared one (for worker threads). The binaries are committed,
+ * WebAssembly SIMD matmul and elementwise kernels in one module, as base64 strings, in four builds: exact
+ * (multiply then add) or fused (relaxed-SIMD fused multiply-add), each with a private memory or a shared one
+ * (for worker threads). The binaries are committed,
  * so students and the grader's sandbox need no compiler, and they are a TypeScript module, so bundling the
  * grader's job (esbuild) carries them along.
  *
@@ -32,14 +33,13 @@ const BUILDS: Array<{ name: string; flags: string[] }> = [
   { name: "fusedShared", flags: [...FUSED, ...SHARED] },
 ];
 
-function compile(extra: string[]): { bytes: Buffer; version: string } {
+function compile(extra: string[]): Buffer {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dlvr-wasm-"));
   try {
     const out = path.join(tmp, "gemm.wasm");
     const r = spawnSync(process.execPath, [ASC, ...SOURCES, ...FLAGS, ...extra, "-o", out], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`asc failed:\n${r.stderr}${r.stdout}`);
-    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "assemblyscript", "package.json"), "utf8")) as { version: string }).version;
-    return { bytes: fs.readFileSync(out), version };
+    return fs.readFileSync(out);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -66,9 +66,10 @@ function render(builds: Array<{ name: string; bytes: Buffer }>, version: string)
 
 function main(): void {
   const check = process.argv.includes("--check");
-  const compiled = BUILDS.map((b) => ({ name: b.name, ...compile(b.flags) }));
-  const text = render(compiled, compiled[0].version);
-  const bytes = { length: compiled.reduce((sum, c) => sum + c.bytes.length, 0) };
+  const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "assemblyscript", "package.json"), "utf8")) as { version: string }).version;
+  const compiled = BUILDS.map((b) => ({ name: b.name, bytes: compile(b.flags) }));
+  const text = render(compiled, version);
+  const totalBytes = compiled.reduce((sum, c) => sum + c.bytes.length, 0);
   const rel = path.relative(ROOT, OUTPUT);
   if (check) {
     const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, "utf8") : "";
@@ -76,11 +77,11 @@ function main(): void {
       console.error(`build:wasm: ${rel} is out of date with lib/wasm/assembly/; run \`npm run build:wasm\``);
       process.exit(1);
     }
-    console.log(`build:wasm: ${rel} is up to date (${compiled.length} builds, ${bytes.length} bytes)`);
+    console.log(`build:wasm: ${rel} is up to date (${compiled.length} builds, ${totalBytes} bytes)`);
     return;
   }
   fs.writeFileSync(OUTPUT, text);
-  console.log(`build:wasm: wrote ${rel} (${compiled.length} builds, ${bytes.length} bytes of WebAssembly, AssemblyScript ${compiled[0].version})`);
+  console.log(`build:wasm: wrote ${rel} (${compiled.length} builds, ${totalBytes} bytes of WebAssembly, AssemblyScript ${version})`);
 }
 
 main();

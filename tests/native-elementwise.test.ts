@@ -2,14 +2,12 @@
 // op, broadcast mode, dtype pairing and size must give bit-identical results, through the raw addon, through
 // the backend's kernel set (which keeps small arrays in TypeScript) and through Tensor methods. Skipped without
 // the addon unless REQUIRE_NATIVE_BACKEND=1 (CI).
-import { afterAll, describe, expect, it } from "vitest";
-import { Generator, randn, setBackend, tensor, type Tensor } from "../lib/tensor";
-import type { FloatArray } from "../lib/tensor/backend";
-import { getBackend } from "../lib/tensor/backends";
+import { describe, expect, it } from "vitest";
 import type { Storage } from "../lib/tensor/dtype";
 import { loadNativeBackend, NATIVE_MIN_ELEMENTS } from "../lib/tensor/native-backend";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
 import { FLOATS, firstDiff, mask, sameBits, values, type FloatCtor } from "./array-helpers";
+import { expectSameOnBackends, restoreBackendAfterAll, twoLayerStepTensors } from "./backend-parity";
 
 const loaded = loadNativeBackend();
 const required = process.env.REQUIRE_NATIVE_BACKEND === "1";
@@ -146,48 +144,10 @@ describe.skipIf(!run)("native elementwise kernels match the portable loops bit f
   });
 
   describe("Tensor ops give the same bits on the native and the portable backend", () => {
-    const initial = getBackend();
-    afterAll(() => {
-      // Restore whatever the suite started with.
-      setBackend(initial === loaded.backend ? "native" : "portable");
-    });
-
-    /** Runs f on both backends and compares every resulting tensor bit for bit. */
-    function same(label: string, f: () => Tensor[]): void {
-      setBackend("portable");
-      const want = f();
-      setBackend("native");
-      const got = f();
-      want.forEach((w, i) => {
-        expect(got[i].shape, label).toEqual(w.shape);
-        const gd = got[i].contiguous().data, wd = w.contiguous().data;
-        expect(sameBits(gd, wd), `${label} #${i}: ${firstDiff(gd, wd)}`).toBe(true);
-      });
-    }
-
+    restoreBackendAfterAll();
     for (const dtype of ["float64", "float32"] as const) {
       it(`a two-layer training step (${dtype})`, () => {
-        same(`net ${dtype}`, () => {
-          const g = new Generator("parity");
-          const X = randn([64, 300], { dtype, generator: g });
-          const W1 = randn([300, 50], { dtype, generator: g }).mul_(0.05);
-          const b1 = randn([50], { dtype, generator: g });
-          const W2 = randn([50, 10], { dtype, generator: g }).mul_(0.05);
-          const y = tensor(Array.from({ length: 64 }, (_, i) => (i * 7) % 10), { dtype: "int32" });
-          // Matmul rounding differs between backends, so each elementwise op gets the same inputs on both.
-          const h0 = randn([64, 50], { dtype, generator: g });
-          const hidden = h0.add(b1).clamp_({ min: 0 });
-          const scores = randn([64, 10], { dtype, generator: g });
-          const shifted = scores.sub(scores.max(1, true).values);
-          const probs = shifted.exp().div(shifted.exp().sum(1, true));
-          const dscores = probs.clone().scatterAdd_(1, y, -1).div_(64);
-          const mask = h0.gt(0);
-          const masked = h0.mul(mask);
-          const reg = W1.mul(W1).sum().add(W2.mul(W2).sum());
-          const dW1 = W1.clone().add_(randn([300, 50], { dtype, generator: g }), 1e-3);
-          const upd = W1.clone().add_(dW1, -0.1);
-          return [hidden, probs, dscores, mask, masked, reg, dW1, upd, dscores.sum(0), masked.sum(0), masked.sum(1), X.sum(), X.le(0.25), X.mul(2).sub(1).div(3)];
-        });
+        expectSameOnBackends("native", `net ${dtype}`, () => twoLayerStepTensors(dtype, 64, 10));
       });
     }
   });

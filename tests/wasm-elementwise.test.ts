@@ -1,15 +1,14 @@
 // The wasm backend's elementwise kernels (lib/wasm/assembly/elementwise.ts via lib/tensor/wasm-elementwise.ts)
 // against the portable TypeScript loops: every op, broadcast mode, size tail, in-place use, sum layout and the
 // memory-cap fallback must give bit-identical results, and Tensor ops the same bits on both backends.
-import { afterAll, describe, expect, it } from "vitest";
-import { Generator, randn, setBackend, tensor, type Tensor } from "../lib/tensor";
+import { describe, expect, it } from "vitest";
 import type { ElementwiseKernels } from "../lib/tensor/backend";
-import { getBackend } from "../lib/tensor/backends";
 import type { Storage } from "../lib/tensor/dtype";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
 import { loadWasmBackend, setWasmMemoryLimit } from "../lib/tensor/wasm-backend";
 import { WASM_MIN_ELEMENTS } from "../lib/tensor/wasm-elementwise";
 import { FLOATS, firstDiff, mask, sameBits, values, type FloatCtor } from "./array-helpers";
+import { expectSameOnBackends, restoreBackendAfterAll, twoLayerStepTensors } from "./backend-parity";
 
 const loaded = loadWasmBackend();
 if (!loaded.backend) throw new Error(`wasm backend unavailable: ${loaded.reason}`);
@@ -147,43 +146,10 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
   });
 
   describe("Tensor ops give the same bits on the wasm and the portable backend", () => {
-    const initial = getBackend();
-    afterAll(() => {
-      setBackend(initial === loaded.backend ? "wasm" : initial.name.startsWith("native") ? "native" : "portable");
-    });
-
-    function same(label: string, f: () => Tensor[]): void {
-      setBackend("portable");
-      const want = f();
-      setBackend("wasm");
-      const got = f();
-      want.forEach((w, i) => {
-        expect(got[i].shape, label).toEqual(w.shape);
-        expectSame(got[i].contiguous().data, w.contiguous().data, `${label} #${i}`);
-      });
-    }
-
+    restoreBackendAfterAll();
     for (const dtype of ["float64", "float32"] as const) {
-      it(`a two-layer training step's elementwise work (${dtype})`, () => {
-        same(`net ${dtype}`, () => {
-          const g = new Generator("wasm-parity");
-          const X = randn([200, 300], { dtype, generator: g });
-          const W1 = randn([300, 50], { dtype, generator: g }).mul_(0.05);
-          const b1 = randn([50], { dtype, generator: g });
-          const y = tensor(Array.from({ length: 200 }, (_, i) => (i * 7) % 10), { dtype: "int32" });
-          // Matmul rounding differs between backends, so each elementwise op gets the same inputs on both.
-          const h0 = randn([200, 50], { dtype, generator: g });
-          const hidden = h0.add(b1).clamp_({ min: 0 });
-          const scores = randn([200, 12], { dtype, generator: g });
-          const shifted = scores.sub(scores.max(1, true).values);
-          const probs = shifted.exp().div(shifted.exp().sum(1, true));
-          const dscores = probs.clone().scatterAdd_(1, y, -1).div_(200);
-          const masked = h0.mul(h0.gt(0));
-          const reg = W1.mul(W1).sum();
-          const dW1 = W1.clone().add_(randn([300, 50], { dtype, generator: g }), 1e-3);
-          const upd = W1.clone().add_(dW1, -0.1);
-          return [hidden, probs, dscores, masked, reg, dW1, upd, dscores.sum(0), masked.sum(0), masked.sum(1), X.sum(), X.mul(2).sub(1).div(3)];
-        });
+      it(`a two-layer training step (${dtype})`, () => {
+        expectSameOnBackends("wasm", `net ${dtype}`, () => twoLayerStepTensors(dtype, 200, 12));
       });
     }
   });

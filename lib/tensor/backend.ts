@@ -6,6 +6,15 @@ import type { Storage } from "./dtype";
  */
 export type FloatArray = Float64Array | Float32Array;
 
+export function isFloatArray(x: Storage): x is FloatArray {
+  return x instanceof Float64Array || x instanceof Float32Array;
+}
+
+/** Both Float64Array or both Float32Array: what a backend's float-only kernels take. */
+export function sameFloatType(x: Storage, y: Storage): x is FloatArray {
+  return isFloatArray(x) && x.constructor === y.constructor;
+}
+
 export interface GemmBackend {
   /** Short name shown to users, e.g. "portable" or "native (OpenBLAS)". */
   readonly name: string;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ElementwiseKernels, FloatArray, GemmBackend } from "./backend";
+import { isFloatArray, sameFloatType, type ElementwiseKernels, type FloatArray, type GemmBackend } from "./backend";
 import { onLargeAllocation, type Storage } from "./dtype";
 import { portableElementwise } from "./portable-elementwise";
 
@@ -151,15 +151,6 @@ function load(): NativeLoadResult {
  * pays off on larger arrays. (`npm run bench` measures both sides.)
  */
 export const NATIVE_MIN_ELEMENTS = 1024;
-
-function isFloatArray(x: Storage): x is FloatArray {
-  return x instanceof Float64Array || x instanceof Float32Array;
-}
-
-/** Both Float64Array or both Float32Array: the element types the addon's clamp and sum take. */
-function sameFloatType(x: Storage, y: Storage): boolean {
-  return isFloatArray(x) && x.constructor === y.constructor;
-}
 
 /** The addon's loops for float data of at least NATIVE_MIN_ELEMENTS elements; the portable ones otherwise. */
 function nativeElementwise(mod: BlasAddon): ElementwiseKernels {

@@ -3,7 +3,7 @@ import { setFlagsFromString } from "node:v8";
 import { WASM_KERNELS_BASE64 } from "../wasm/kernels-binary";
 import type { FloatArray, GemmBackend } from "./backend";
 import { checkSizes, portableBackend } from "./portable-gemm";
-import { wasmElementwise, type ElementwiseExports } from "./wasm-elementwise";
+import { align, wasmElementwise, type ElementwiseExports } from "./wasm-elementwise";
 import { startWasmThreads, type WasmThreads } from "./wasm-threads";
 
 /**
@@ -163,15 +163,17 @@ function workersForbidden(): string | null {
 function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm) return { backend: null, reason: "this JavaScript engine has no WebAssembly" };
-  const exact = Buffer.from(WASM_KERNELS_BASE64.exact, "base64");
+  const decode = (build: keyof typeof WASM_KERNELS_BASE64): Uint8Array => Buffer.from(WASM_KERNELS_BASE64[build], "base64");
+  const exact = decode("exact");
   if (!validates(wasm, exact)) return { backend: null, reason: "this JavaScript engine lacks WebAssembly SIMD" };
-  const kernel: WasmKernel = want === "fused" && relaxedSimd(wasm, Buffer.from(WASM_KERNELS_BASE64.fused, "base64")) ? "fused" : "exact";
+  const fused = want === "fused" ? decode("fused") : null;
+  const kernel: WasmKernel = fused !== null && relaxedSimd(wasm, fused) ? "fused" : "exact";
 
   let singleThreadReason: string | undefined = allowThreads ? (workersForbidden() ?? undefined) : "threads were not asked for";
-  const sharedBytes = Buffer.from(kernel === "fused" ? WASM_KERNELS_BASE64.fusedShared : WASM_KERNELS_BASE64.exactShared, "base64");
-  const shared = singleThreadReason === undefined && validates(wasm, sharedBytes);
+  const sharedBytes = singleThreadReason === undefined ? decode(kernel === "fused" ? "fusedShared" : "exactShared") : null;
+  const shared = sharedBytes !== null && validates(wasm, sharedBytes);
   if (singleThreadReason === undefined && !shared) singleThreadReason = "this engine lacks WebAssembly threads";
-  const bytes = shared ? sharedBytes : Buffer.from(WASM_KERNELS_BASE64[kernel], "base64");
+  const bytes = shared ? sharedBytes : kernel === "fused" && fused !== null ? fused : exact;
   const memory = shared
     ? new wasm.Memory({ initial: 1, maximum: WASM_MAX_BYTES / 65536, shared: true })
     : new wasm.Memory({ initial: 1 });
@@ -332,8 +334,4 @@ function packB(b: FloatArray, transB: boolean, k: number, n: number, w: number, 
     }
     if (cols < w) for (let p = 0; p < k; p++) for (let t = cols; t < w; t++) out[base + p * w + t] = 0;
   }
-}
-
-function align(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }

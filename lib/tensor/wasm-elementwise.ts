@@ -1,5 +1,4 @@
-import type { ElementwiseKernels, FloatArray } from "./backend";
-import type { Storage } from "./dtype";
+import { sameFloatType, type ElementwiseKernels, type FloatArray } from "./backend";
 import { portableElementwise, SCALAR } from "./portable-elementwise";
 
 /**
@@ -29,11 +28,8 @@ export interface ElementwiseExports {
 /** Makes the module memory at least `bytes` long and returns its buffer, or null when that is over the cap. */
 export type ReserveMemory = (bytes: number) => ArrayBuffer | null;
 
-function isFloatArray(x: Storage): x is FloatArray {
-  return x instanceof Float64Array || x instanceof Float32Array;
-}
-
-function align(bytes: number): number {
+/** Byte offsets in the module memory start on 16-byte boundaries (where a v128 load is fastest). */
+export function align(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }
 
@@ -48,7 +44,7 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const scalar = broadcast === SCALAR;
       // b is read in the module as a's element type (a scalar is passed as a number); b === out with a row or
       // column broadcast would be overwritten while still read, in the portable loop too, so it keeps that loop.
-      const fits = n >= WASM_MIN_ELEMENTS && a.constructor === out.constructor && (scalar || (b.constructor === a.constructor && !(b === out && broadcast > 1)));
+      const fits = n >= WASM_MIN_ELEMENTS && sameFloatType(a, out) && (scalar || (sameFloatType(b, a) && !(b === out && broadcast > 1)));
       if (!fits) return portable.arith(op, a, b, out, broadcast, L);
       const elem = out.BYTES_PER_ELEMENT;
       const bn = scalar ? 0 : broadcast === 0 ? n : broadcast === 2 ? L : n / L;
@@ -65,7 +61,7 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     compareScalar: portable.compareScalar,
     axpy(y, x, alpha) {
       const n = y.length;
-      if (n < WASM_MIN_ELEMENTS || x.constructor !== y.constructor) return portable.axpy(y, x, alpha);
+      if (n < WASM_MIN_ELEMENTS || !sameFloatType(x, y)) return portable.axpy(y, x, alpha);
       const elem = y.BYTES_PER_ELEMENT;
       const xAt = align(n * elem);
       const buffer = reserve(xAt + n * elem);
@@ -78,7 +74,7 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     },
     clamp(src, out, lo, hi) {
       const n = out.length;
-      if (n < WASM_MIN_ELEMENTS || !isFloatArray(out) || src.constructor !== out.constructor) return portable.clamp(src, out, lo, hi);
+      if (n < WASM_MIN_ELEMENTS || !sameFloatType(out, src)) return portable.clamp(src, out, lo, hi);
       const buffer = reserve(n * out.BYTES_PER_ELEMENT);
       if (buffer === null) return portable.clamp(src, out, lo, hi);
       const inSrc = viewOf(out, buffer, 0, n);
@@ -88,7 +84,7 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     },
     sum(src, out, outer, size, inner) {
       const n = outer * size * inner;
-      if (n < WASM_MIN_ELEMENTS || !isFloatArray(out) || src.constructor !== out.constructor) return portable.sum(src, out, outer, size, inner);
+      if (n < WASM_MIN_ELEMENTS || !sameFloatType(out, src)) return portable.sum(src, out, outer, size, inner);
       const elem = out.BYTES_PER_ELEMENT;
       const outAt = align(n * elem);
       const accAt = align(outAt + outer * inner * elem);

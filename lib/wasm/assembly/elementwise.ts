@@ -137,7 +137,7 @@ export function sclamp(src: usize, out: usize, n: i32, lo: f64, hi: f64): void {
   clamp<f32>(src, out, n, lo, hi);
 }
 
-/** 8 running sums over interleaved elements (lanes 0-1, 2-3, 4-5, 6-7), added in order, then the tail. */
+/** The 8 running sums (lanes 0-1, 2-3, 4-5, 6-7 of four f64x2) added in order. */
 @inline function lanesTotal(v0: v128, v1: v128, v2: v128, v3: v128): f64 {
   let s: f64 = 0;
   s += f64x2.extract_lane(v0, 0); s += f64x2.extract_lane(v0, 1);
@@ -147,31 +147,47 @@ export function sclamp(src: usize, out: usize, n: i32, lo: f64, hi: f64): void {
   return s;
 }
 
-/** Sum of the n elements at x, as portable-elementwise.ts's rowSum adds them. */
-@inline function rowSum<T>(x: usize, n: i32): f64 {
+/** Two squares rounded to T (as a stored t.mul(t) is), as an f64x2. */
+@inline function square2<T>(p: usize): v128 {
+  if (sizeof<T>() == 8) {
+    const v = v128.load(p);
+    return f64x2.mul(v, v);
+  }
+  const v = v128.load64_zero(p);
+  return f64x2.promote_low_f32x4(f32x4.mul(v, v));
+}
+
+/**
+ * Sum of the n elements at x (of their squares, each rounded to T as a stored t.mul(t) is, when `squares`), as
+ * portable-elementwise.ts's rowSum and sumSquares add them: 8 running sums, added in order, then the tail.
+ */
+@inline function laneSum<T>(x: usize, n: i32, squares: bool): f64 {
   const size = <usize>sizeof<T>();
   let v0 = f64x2.splat(0), v1 = f64x2.splat(0), v2 = f64x2.splat(0), v3 = f64x2.splat(0);
   let k = 0;
   for (; k + 8 <= n; k += 8) {
     const p = x + <usize>k * size;
-    v0 = f64x2.add(v0, load2<T>(p));
-    v1 = f64x2.add(v1, load2<T>(p + 2 * size));
-    v2 = f64x2.add(v2, load2<T>(p + 4 * size));
-    v3 = f64x2.add(v3, load2<T>(p + 6 * size));
+    v0 = f64x2.add(v0, squares ? square2<T>(p) : load2<T>(p));
+    v1 = f64x2.add(v1, squares ? square2<T>(p + 2 * size) : load2<T>(p + 2 * size));
+    v2 = f64x2.add(v2, squares ? square2<T>(p + 4 * size) : load2<T>(p + 4 * size));
+    v3 = f64x2.add(v3, squares ? square2<T>(p + 6 * size) : load2<T>(p + 6 * size));
   }
   let s = lanesTotal(v0, v1, v2, v3);
-  for (; k < n; k++) s += load1<T>(x + <usize>k * size);
+  for (; k < n; k++) {
+    const v = load<T>(x + <usize>k * size);
+    s += squares ? <f64>(v * v) : <f64>v;
+  }
   return s;
 }
 
 /**
- * out[o * inner + i] = sum over k < size of src[(o * size + k) * inner + i]. inner 1: rowSum per o; otherwise
+ * out[o * inner + i] = sum over k < size of src[(o * size + k) * inner + i]. inner 1: laneSum per o; otherwise
  * one running sum per column in the f64 scratch `acc` (inner elements), as the TypeScript loop keeps them.
  */
 @inline function sum<T>(src: usize, out: usize, outer: i32, size: i32, inner: i32, acc: usize): void {
   const es = <usize>sizeof<T>();
   if (inner == 1) {
-    for (let o = 0; o < outer; o++) store1<T>(out + <usize>o * es, rowSum<T>(src + <usize>o * <usize>size * es, size));
+    for (let o = 0; o < outer; o++) store1<T>(out + <usize>o * es, laneSum<T>(src + <usize>o * <usize>size * es, size, false));
     return;
   }
   for (let o = 0; o < outer; o++) {
@@ -201,34 +217,9 @@ export function ssum(src: usize, out: usize, outer: i32, size: i32, inner: i32, 
   sum<f32>(src, out, outer, size, inner, acc);
 }
 
-/** Two squares rounded to T (as a stored t.mul(t) is), as an f64x2. */
-@inline function square2<T>(p: usize): v128 {
-  if (sizeof<T>() == 8) {
-    const v = v128.load(p);
-    return f64x2.mul(v, v);
-  }
-  const v = v128.load64_zero(p);
-  return f64x2.promote_low_f32x4(f32x4.mul(v, v));
-}
-
 /** Sum of squares, as portable-elementwise.ts's sumSquares: squares in T, 8 running sums, rounded to T. */
 @inline function sumSquares<T>(x: usize, n: i32): f64 {
-  const size = <usize>sizeof<T>();
-  let v0 = f64x2.splat(0), v1 = f64x2.splat(0), v2 = f64x2.splat(0), v3 = f64x2.splat(0);
-  let k = 0;
-  for (; k + 8 <= n; k += 8) {
-    const p = x + <usize>k * size;
-    v0 = f64x2.add(v0, square2<T>(p));
-    v1 = f64x2.add(v1, square2<T>(p + 2 * size));
-    v2 = f64x2.add(v2, square2<T>(p + 4 * size));
-    v3 = f64x2.add(v3, square2<T>(p + 6 * size));
-  }
-  let s = lanesTotal(v0, v1, v2, v3);
-  for (; k < n; k++) {
-    const v = load<T>(x + <usize>k * size);
-    s += <f64>(v * v);
-  }
-  return <f64><T>s;
+  return <f64><T>laneSum<T>(x, n, true);
 }
 
 export function dsumSquares(x: usize, n: i32): f64 {
