@@ -125,9 +125,9 @@ describe("wasm backend", () => {
     expect(() => setWasmMemoryLimit(10)).toThrow(RangeError);
   });
 
-  it("packs B in TypeScript when B as stored does not fit beside its packed copy, with the same bits", () => {
+  it("packs a transposed B in TypeScript when its stored copy does not fit beside the packed one, with the same bits", () => {
     // 1 MiB cap, k 3000, n 21 (float64): packed B 576,000 bytes + B as stored 504,000 is over the cap, while
-    // packed B and 19-row blocks of A and C fit.
+    // packed B and 19-row blocks of A and C fit. (B as stored is read in place, never packed: the same cap.)
     const [m, n, k] = [50, 21, 3000];
     const g = new Generator("wasm-pack-fallback");
     const a = randn([m * k], { generator: g }).data as Float64Array;
@@ -142,6 +142,24 @@ describe("wasm backend", () => {
       }
     } finally {
       setWasmMemoryLimit(previous);
+    }
+  });
+
+  it("keeps what B's last partial panel reads past column n (the next row, the slack) out of C", () => {
+    // The kernels read B as stored in 32-byte panels: the last panel of n = 9 reads columns 9.. of row p, i.e.
+    // the next row's first values, here infinite or NaN. Those lanes land in C's padding, which must vanish.
+    for (const dtype of ["float64", "float32"] as const) {
+      const [m, n, k] = [6, 9, 5];
+      const g = new Generator("wasm-partial-panel");
+      const a = randn([m * k], { dtype, generator: g }).data as FloatArray;
+      const b = randn([k * n], { dtype, generator: g }).data as FloatArray;
+      for (let p = 0; p < k; p++) b[p * n] = p % 2 === 0 ? Infinity : Number.NaN;
+      const got = (dtype === "float64" ? new Float64Array(m * n) : new Float32Array(m * n)).fill(7);
+      wasm.gemm(false, false, m, n, k, a, b, got);
+      for (let i = 0; i < m; i++) {
+        expect(got[i * n], `${dtype} row ${i} column 0`).toBeNaN();
+        for (let j = 1; j < n; j++) expect(Number.isFinite(got[i * n + j]), `${dtype} C[${i}][${j}] = ${got[i * n + j]}`).toBe(true);
+      }
     }
   });
 

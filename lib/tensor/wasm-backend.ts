@@ -19,9 +19,10 @@ import { startWasmThreads, type WasmThreads } from "./wasm-threads";
  * where workers are not allowed (the grader's sandbox: Node's permission model without --allow-worker) it
  * runs on the calling thread alone. Every C element is computed by one thread, so the thread count never
  * changes a result.
- * Operands are copied into the module's memory (A as stored, since the kernels read a transposed A with
- * strides; B copied and packed into column panels there) and the product copied back. The elementwise loops
- * (wasm-elementwise.ts) run in the module too, with the portable loops' bits.
+ * Operands are copied into the module's memory as stored (a transposed B then packed into column panels there,
+ * a transposed A copied block by block into per-thread scratch by the kernel) and the product copied back,
+ * padding columns squeezed out first. The elementwise loops (wasm-elementwise.ts) run in the module too, with
+ * the portable loops' bits.
  */
 
 /**
@@ -91,10 +92,13 @@ export type WasmBackend = GemmBackend & { detail(): WasmDetail };
 export type WasmLoadResult = { backend: WasmBackend } | { backend: null; reason: string };
 
 interface Kernels extends ElementwiseExports {
-  dpack(k: number, n: number, trans: boolean, src: number, dst: number): void;
-  spack(k: number, n: number, trans: boolean, src: number, dst: number): void;
-  dgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, c: number, ldc: number): void;
-  sgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, c: number, ldc: number): void;
+  dpack(k: number, n: number, src: number, dst: number): void;
+  spack(k: number, n: number, src: number, dst: number): void;
+  compact(rows: number, fromBytes: number, toBytes: number, c: number): void;
+  dgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, scratch: number): void;
+  sgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, scratch: number): void;
+  /** Bytes of scratch each thread's share needs when A is read transposed. */
+  GEMM_SCRATCH_BYTES: { value: number };
 }
 
 /** The part of the WebAssembly API used here (lib targets ES2022 without DOM types, which declare it). */
@@ -201,13 +205,17 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     return threadsWanted;
   };
 
-  /** One block's product on this thread and, when it is big enough, the worker threads. */
-  const run = (f64: boolean, rows: number, panels: number, k: number, aOff: number, sai: number, sap: number, bOff: number, cOff: number, ldc: number): void => {
+  const scratchBytes = kernels.GEMM_SCRATCH_BYTES.value;
+
+  /**
+   * One block's product on this thread and, when it is big enough, the worker threads (`t` of them in all, as
+   * threadsFor said); share j gets the scratch at sOff + j * scratchBytes.
+   */
+  const run = (f64: boolean, t: number, rows: number, panels: number, k: number, aOff: number, sai: number, sap: number, bOff: number, sbp: number, sbj: number, cOff: number, ldc: number, sOff: number): void => {
     const call = f64 ? kernels.dgemm : kernels.sgemm;
     const elem = f64 ? 8 : 4;
-    const t = threadsFor(rows * ldc * k);
     if (t === 1 || pool === null) {
-      call(rows, panels, k, aOff, sai, sap, bOff, cOff, ldc);
+      call(rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff);
       return;
     }
     // Split the rows in multiples of the 4-row tile; a product with few rows (a small batch times a wide
@@ -217,25 +225,24 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
       const per = Math.ceil(rows / t / 4) * 4;
       for (let i0 = 0; i0 < rows; i0 += per) {
         const r = Math.min(per, rows - i0);
-        jobs.push([r, panels, k, aOff + i0 * sai * elem, sai, sap, bOff, cOff + i0 * ldc * elem, ldc]);
+        jobs.push([r, panels, k, aOff + i0 * sai * elem, sai, sap, bOff, sbp, sbj, cOff + i0 * ldc * elem, ldc, sOff + jobs.length * scratchBytes]);
       }
     } else {
       const per = Math.ceil(panels / t);
       for (let j0 = 0; j0 < panels; j0 += per) {
-        jobs.push([rows, Math.min(per, panels - j0), k, aOff, sai, sap, bOff + j0 * k * 32, cOff + j0 * 32, ldc]);
+        jobs.push([rows, Math.min(per, panels - j0), k, aOff, sai, sap, bOff + j0 * sbj, sbp, sbj, cOff + j0 * 32, ldc, sOff + jobs.length * scratchBytes]);
       }
     }
     const [own, ...others] = jobs;
     const wait = pool.start(f64, others);
-    const [m0, p0, k0, a0, sai0, sap0, b0, c0, l0] = own;
-    call(m0, p0, k0, a0, sai0, sap0, b0, c0, l0);
+    call(...(own as Parameters<typeof call>));
     const failure = wait();
     if (failure !== null) {
       // A worker that failed or stopped answering: finish its share here and stay on one thread from now on.
       singleThreadReason = failure;
       pool.close();
       pool = null;
-      for (const [m1, p1, k1, a1, sai1, sap1, b1, c1, l1] of others) call(m1, p1, k1, a1, sai1, sap1, b1, c1, l1);
+      for (const job of others) call(...(job as Parameters<typeof call>));
     } else {
       workerShares += others.length;
     }
@@ -266,40 +273,50 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const w = 32 / elem; // columns per B panel: 4 float64 or 8 float32
     const panels = Math.ceil(n / w);
     const ldc = panels * w;
-    // Module memory: packed B, then a block of A's rows and the matching rows of C. A stored as is can be cut
-    // into row blocks, so a big A (a whole training set) streams through a bounded memory.
+    // Module memory: B, then a block of A's rows, the matching rows of C, and for a transposed A one scratch
+    // block per thread. A stored as is can be cut into row blocks, so a big A (a whole training set) streams
+    // through a bounded memory; a transposed A is one block.
+    // B as stored is read in place (rows of n elements, and zeroed slack for the last partial panel's read
+    // past the end); a transposed B is packed into panels, by the module from a copy in the A region when that fits.
     const limit = cap();
-    const bBytes = panels * k * 32;
+    const bBytes = transB ? panels * k * 32 : (k * n + w) * elem;
+    const [sbp, sbj] = transB ? [32, k * 32] : [n * elem, 32];
     const rowBytes = (k + ldc) * elem;
-    const rowsPerBlock = transA ? m : Math.min(m, Math.floor((limit - bBytes - 32) / rowBytes));
-    if (rowsPerBlock < 1 || bBytes + 32 + rowsPerBlock * rowBytes > limit) {
+    const threadsT = transA ? threadsFor(m * ldc * k) : 1;
+    const scratch = transA ? threadsT * scratchBytes : 0;
+    const rowsPerBlock = transA ? m : Math.min(m, Math.floor((limit - bBytes - 48) / rowBytes));
+    if (rowsPerBlock < 1 || bBytes + 48 + rowsPerBlock * rowBytes + scratch > limit) {
       portableBackend.gemm(transA, transB, m, n, k, a, b, c);
       return;
     }
     const bOff = 0;
     const aOff = align(bBytes);
     const cOff = align(aOff + rowsPerBlock * k * elem);
-    // B as stored is copied (one memcpy) into the A region and packed there by the module, before A arrives.
+    const sOff = align(cOff + rowsPerBlock * ldc * elem);
     const rawBytes = k * n * elem;
-    const packInModule = aOff + rawBytes <= limit;
-    const end = Math.max(cOff + rowsPerBlock * ldc * elem, packInModule ? aOff + rawBytes : 0);
+    const packInModule = transB && aOff + rawBytes <= limit;
+    const end = Math.max(sOff + scratch, packInModule ? aOff + rawBytes : 0);
     reserve(end);
     const View = f64 ? Float64Array : Float32Array;
-    if (packInModule) {
+    if (!transB) {
+      const stored = new View(buffer(), bOff, k * n + w);
+      stored.set(b.subarray(0, k * n));
+      stored.fill(0, k * n);
+    } else if (packInModule) {
       new View(buffer(), aOff, k * n).set(b.subarray(0, k * n));
-      (f64 ? kernels.dpack : kernels.spack)(k, n, transB, aOff, bOff);
+      (f64 ? kernels.dpack : kernels.spack)(k, n, aOff, bOff);
     } else {
-      packB(b, transB, k, n, w, new View(buffer(), bOff, panels * k * w));
+      packTransposedB(b, k, n, w, new View(buffer(), bOff, panels * k * w));
     }
     // op(A)[i][p] is a[i * k + p] as stored, a[p * m + i] when transposed (then one block holds all of A).
     const [sai, sap] = transA ? [1, m] : [k, 1];
     for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, m - i0);
       new View(buffer(), aOff, rows * k).set(a.subarray(i0 * k, (i0 + rows) * k));
-      run(f64, rows, panels, k, aOff, sai, sap, bOff, cOff, ldc);
-      const cView = new View(buffer(), cOff, rows * ldc) as FloatArray;
-      if (ldc === n) c.set(cView, i0 * n);
-      else for (let i = 0; i < rows; i++) c.set(cView.subarray(i * ldc, i * ldc + n), (i0 + i) * n);
+      run(f64, transA ? threadsT : threadsFor(rows * ldc * k), rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff);
+      // C's padding columns are squeezed out in the module, so one copy brings the rows back.
+      if (ldc !== n) kernels.compact(rows, ldc * elem, n * elem, cOff);
+      c.set(new View(buffer(), cOff, rows * n), i0 * n);
     }
   };
 
@@ -312,25 +329,19 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
 }
 
 /**
- * The TypeScript packing, for a B whose stored copy does not fit beside the packed one under the memory cap.
- * op(B) (k x n) into panels of w columns, each row's w values contiguous, zero-padded past column n: panel jp
- * holds B[p][w * jp + t] at (jp * k + p) * w + t (the layout lib/wasm/assembly/gemm.ts reads).
+ * The TypeScript packing, for a transposed B whose stored copy does not fit beside the packed one under the
+ * memory cap. op(B) (k x n; B stored n x k) into panels of w columns, each row's w values contiguous,
+ * zero-padded past column n: panel jp holds op(B)[p][w * jp + t] at (jp * k + p) * w + t (the layout
+ * lib/wasm/assembly/gemm.ts reads).
  */
-function packB(b: FloatArray, transB: boolean, k: number, n: number, w: number, out: FloatArray): void {
+function packTransposedB(b: FloatArray, k: number, n: number, w: number, out: FloatArray): void {
   for (let j0 = 0, jp = 0; j0 < n; j0 += w, jp++) {
     const cols = Math.min(w, n - j0);
     const base = jp * k * w;
-    if (transB) {
-      // B stored n x k: read each column of op(B) sequentially.
-      for (let t = 0; t < cols; t++) {
-        const src = (j0 + t) * k;
-        for (let p = 0; p < k; p++) out[base + p * w + t] = b[src + p];
-      }
-    } else {
-      for (let p = 0; p < k; p++) {
-        const src = p * n + j0, dst = base + p * w;
-        for (let t = 0; t < cols; t++) out[dst + t] = b[src + t];
-      }
+    // Each column of op(B) is a stored row: read it sequentially.
+    for (let t = 0; t < cols; t++) {
+      const src = (j0 + t) * k;
+      for (let p = 0; p < k; p++) out[base + p * w + t] = b[src + p];
     }
     if (cols < w) for (let p = 0; p < k; p++) for (let t = cols; t < w; t++) out[base + p * w + t] = 0;
   }

@@ -10,7 +10,7 @@ export interface WasmThreads {
   /** Number of worker threads (the calling thread comes on top). */
   readonly size: number;
   /**
-   * Hands each worker one job (dgemm/sgemm arguments: m, panels, k, a, sai, sap, b, c, ldc) and returns a
+   * Hands each worker one job (dgemm/sgemm arguments: m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc, scratch) and returns a
    * function that waits for all of them: null when all finished, else why not (then some shares may be missing).
    */
   start(f64: boolean, jobs: number[][]): () => string | null;
@@ -18,8 +18,9 @@ export interface WasmThreads {
 }
 
 // Control block, in Int32 slots: the job generation (bumped to start), how many workers finished it, whether one
-// failed, then ARGS per worker: [kind (0 none, 1 float64, 2 float32), m, panels, k, a, sai, sap, b, c, ldc].
-const GEN = 0, DONE = 1, FAILED = 2, HEADER = 4, ARGS = 10;
+// failed, then ARGS per worker: [kind (0 none, 1 float64, 2 float32), m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc,
+// scratch].
+const GEN = 0, DONE = 1, FAILED = 2, HEADER = 4, ARGS = 13;
 
 /** A worker that has not answered for this long is taken for dead (a share of a product takes milliseconds). */
 const STALL_MS = 60_000;
@@ -43,7 +44,7 @@ for (;;) {
     if (kind !== 0 && kernels === null) Atomics.store(ctl, ${FAILED}, 1);
     else if (kind !== 0) {
       const call = kind === 1 ? kernels.dgemm : kernels.sgemm;
-      call(ctl[at + 1], ctl[at + 2], ctl[at + 3], ctl[at + 4], ctl[at + 5], ctl[at + 6], ctl[at + 7], ctl[at + 8], ctl[at + 9]);
+      call(...ctl.subarray(at + 1, at + ${ARGS}));
     }
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
