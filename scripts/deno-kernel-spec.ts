@@ -19,6 +19,7 @@ export function denoKernelSpec(root: string): KernelSpecInput {
     // Through bash like the tslab spec; the launcher execs deno, so Jupyter's interrupts reach it directly.
     argv: ["bash", "{kernel_dir}/deno-kernel.sh", "{connection_file}"],
     env: { DLVR_KIT_FALLBACK: root },
-    files: { "deno-kernel.sh": fs.readFileSync(path.join(root, "scripts", "deno-kernel.sh")) },
+    // kit-root.sh: what finds the project, sourced by both launchers.
+    files: Object.fromEntries(["deno-kernel.sh", "kit-root.sh"].map((f) => [f, fs.readFileSync(path.join(root, "scripts", f))])),
   };
 }

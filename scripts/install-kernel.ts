@@ -5,7 +5,8 @@
  * notebook`, `jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=dlvr-tslab` and VS Code find it with no
  * environment variable.
  *
- * A spec names no project: its launcher (a copy of scripts/tslab-kernel.sh or deno-kernel.sh kept in the kernel's folder) walks up
+ * A spec names no project: its launcher (a copy of scripts/tslab-kernel.sh or deno-kernel.sh kept in the kernel's folder,
+ * with the scripts/kit-root.sh they source) walks up
  * from the notebook's folder to the course kit's package.json and runs that project's tslab or deno. So the A3 and A4
  * folders side by side work with one spec, and a moved folder keeps working. `kit` (the project that installed the
  * spec) is only the fallback for a notebook opened outside any kit folder.
@@ -87,7 +88,8 @@ export function tslabKernelSpec(root: string = PROJECT_ROOT): KernelSpecInput {
     // (interrupt) reaches the kernel process directly.
     argv: ["bash", "{kernel_dir}/tslab-kernel.sh", "{connection_file}"],
     env: { DLVR_KIT_FALLBACK: root },
-    files: { "tslab-kernel.sh": fs.readFileSync(path.join(root, "scripts", "tslab-kernel.sh")) },
+    // kit-root.sh: what finds the project, sourced by both launchers.
+    files: Object.fromEntries(["tslab-kernel.sh", "kit-root.sh"].map((f) => [f, fs.readFileSync(path.join(root, "scripts", f))])),
   };
 }
 

@@ -13,32 +13,9 @@ if [[ $# -lt 1 ]]; then
   echo "usage: $0 CONNECTION_FILE" >&2
   exit 2
 fi
-connection_file="$1"
-# Jupyter may hand a path relative to its own cwd; pin it before we cd away.
-[[ "$connection_file" == /* ]] || connection_file="$PWD/$connection_file"
-
-is_root() { [[ -f "$1/package.json" ]] && grep -q '"name": *"dlvr-course-kit"' "$1/package.json"; }
-
-root=""
-dir="$(pwd)"
-while :; do
-  if is_root "$dir"; then root="$dir"; break; fi
-  [[ "$dir" == "/" ]] && break
-  dir="$(dirname "$dir")"
-done
-
-# Started outside any kit folder (a notebook opened from elsewhere): the kit that installed the spec, or the
-# project this launcher sits in when run from scripts/.
-if [[ -z "$root" ]]; then
-  for cand in "${DLVR_KIT_FALLBACK:-}" "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; do
-    if [[ -n "$cand" ]] && is_root "$cand"; then root="$cand"; break; fi
-  done
-  if [[ -z "$root" ]]; then
-    echo "tslab-kernel: no course kit (package.json named dlvr-course-kit) above $(pwd); open the notebook from the assignment folder" >&2
-    exit 1
-  fi
-  echo "tslab-kernel: no course kit above $(pwd); using $root" >&2
-fi
+# Sets root (the course kit at or above the notebook's folder) and an absolute connection_file.
+source "$(dirname "${BASH_SOURCE[0]}")/kit-root.sh"
+find_kit_root tslab-kernel "$1"
 
 tslab="$root/node_modules/.bin/tslab"
 if [[ ! -x "$tslab" ]]; then

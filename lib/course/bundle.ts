@@ -41,6 +41,8 @@ export const RUNTIME_REFERENCES: RuntimeReference[] = [
   { from: "scripts/setup.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
   { from: "scripts/install-kernel.ts", to: "scripts/tslab-kernel.sh", how: "the kernel spec's argv" },
   { from: "scripts/tslab-kernel.sh", to: "scripts/tslab-kernel-patches.cjs", how: "node --require preload" },
+  { from: "scripts/tslab-kernel.sh", to: "scripts/kit-root.sh", how: "sourced (finds the project)" },
+  { from: "scripts/deno-kernel.sh", to: "scripts/kit-root.sh", how: "sourced (finds the project)" },
   { from: "scripts/deno-kernel-spec.ts", to: "scripts/deno-kernel.sh", how: "the Deno kernel spec's argv" },
   { from: "scripts/jupyter-notebook.sh", to: "scripts/install-kernel.ts", how: "run with tsx" },
   { from: "scripts/notebook-runner.ts", to: "scripts/run_notebook.py", how: "spawned under Debian's python3" },
