@@ -275,6 +275,40 @@ describe("wasm backend", () => {
     }
   });
 
+  it("runs its worker threads under Deno (the second notebook kernel) too, with one thread's bits", () => {
+    // Deno's eval wrapper declares names of its own; a clash made every worker die with an uncaught error that
+    // aborted the notebook cell running the product. The script runs as the Deno kernel runs the kit's modules.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-deno-"));
+    try {
+      const script = path.join(dir, "threads.ts");
+      fs.writeFileSync(script, [
+        `import { loadWasmBackend, setWasmThreads } from ${JSON.stringify(path.join(ROOT, "lib/tensor/wasm-backend"))};`,
+        "const r = loadWasmBackend();",
+        "if (!r.backend) throw new Error(r.reason);",
+        "const m = 203, n = 37, k = 300;",
+        "const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));",
+        "const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));",
+        "const run = (threads: number, transA: boolean) => { setWasmThreads(threads); const c = new Float64Array(m * n); r.backend!.gemm(transA, false, m, n, k, a, b, c); return c; };",
+        "const same = [false, true].every((t) => { const two = run(2, t), one = run(1, t); return two.every((v, i) => Object.is(v, one[i])); });",
+        "setWasmThreads(2);",
+        "console.log(JSON.stringify({ detail: r.backend.detail(), same, c: Array.from(run(2, false)) }));",
+      ].join("\n"));
+      const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/" };
+      const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--config", path.join(ROOT, "deno.json"), script], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { detail: { threads: number; workerShares: number; singleThreadReason?: string }; same: boolean; c: number[] };
+      expect(out.detail.singleThreadReason).toBeUndefined();
+      expect(out.detail.threads).toBe(2);
+      expect(out.detail.workerShares).toBe(2); // the two threaded products before detail() was read
+      expect(out.same).toBe(true);
+      const a = Float64Array.from({ length: 203 * 300 }, (_, i) => Math.sin(i));
+      const b = Float64Array.from({ length: 300 * 37 }, (_, i) => Math.cos(i));
+      expectWithinGemmBound(Float64Array.from(out.c), a, b, 203, 37, 300, false, false, 2 ** -52, "deno, 2 threads");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it("the committed binary is what lib/wasm/assembly/ compiles to", () => {
     const root = ROOT;
     const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/build-wasm.ts", "--check"], { cwd: root, encoding: "utf8" });

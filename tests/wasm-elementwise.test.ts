@@ -68,6 +68,9 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
         const self = a.slice();
         kernels.arith(op, self, self, self, 0, L); // x.op_(x)
         expectSame(self, want, `op ${op} x op= x`);
+        const squared = new A(n).fill(Number.NaN);
+        kernels.arith(op, a, a, squared, 0, L); // x.op(x), e.g. W.mul(W): one copy read as both operands
+        expectSame(squared, want, `op ${op} x op x`);
         const b = values(A, n, 50 + op);
         const wantB = new A(n);
         portable.arith(op, a, b, wantB, 0, L);

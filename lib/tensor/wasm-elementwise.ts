@@ -47,13 +47,15 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const fits = n >= WASM_MIN_ELEMENTS && sameFloatType(a, out) && (scalar || (sameFloatType(b, a) && !(b === out && broadcast > 1)));
       if (!fits) return portable.arith(op, a, b, out, broadcast, L);
       const elem = out.BYTES_PER_ELEMENT;
-      const bn = scalar ? 0 : broadcast === 0 ? n : broadcast === 2 ? L : n / L;
-      const bAt = align(n * elem);
-      const buffer = reserve(bAt + align(bn * elem));
+      // x op x (W.mul(W) before a sum) reads one copy twice: each out[i] reads both operands' i-th value first.
+      const selfOp = b === a && broadcast === 0;
+      const bn = scalar || selfOp ? 0 : broadcast === 0 ? n : broadcast === 2 ? L : n / L;
+      const bAt = selfOp ? 0 : align(n * elem);
+      const buffer = reserve(align(n * elem) + align(bn * elem));
       if (buffer === null) return portable.arith(op, a, b, out, broadcast, L);
       const inA = viewOf(out, buffer, 0, n);
       inA.set(a.subarray(0, n));
-      if (!scalar) viewOf(out, buffer, bAt, bn).set((b as FloatArray).subarray(0, bn));
+      if (bn > 0) viewOf(out, buffer, bAt, bn).set((b as FloatArray).subarray(0, bn));
       // The result overwrites a's copy in place (each out[i] reads only a[i] and b).
       (elem === 8 ? k.darith : k.sarith)(op, 0, bAt, scalar ? b[0] : 0, 0, n, broadcast, L);
       out.set(inA);

@@ -25,14 +25,16 @@ const GEN = 0, DONE = 1, FAILED = 2, HEADER = 4, ARGS = 13;
 /** A worker that has not answered for this long is taken for dead (a share of a product takes milliseconds). */
 const STALL_MS = 60_000;
 
-// The workers' code (CommonJS, run with eval: the kit ships no separate worker file to find on disk).
-const WORKER_SOURCE = `
+// The workers' code (CommonJS, run with eval: the kit ships no separate worker file to find on disk). One
+// function scope, so no name clashes with what the host's eval wrapper declares (Deno's declares `module`: a
+// top-level "const module" there was a SyntaxError, an uncaught worker error that aborted the notebook cell).
+const WORKER_SOURCE = `(() => {
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, slot } = workerData;
+const { wasmModule, memory, control, slot } = workerData;
 const abort = () => { throw new Error("wasm gemm: kernel aborted"); };
 // A worker that cannot instantiate still answers every job (as failed), so the caller never waits on it.
 let kernels = null;
-try { kernels = new WebAssembly.Instance(module, { env: { memory, abort } }).exports; } catch (e) {}
+try { kernels = new WebAssembly.Instance(wasmModule, { env: { memory, abort } }).exports; } catch (e) {}
 const ctl = new Int32Array(control);
 const at = ${HEADER} + slot * ${ARGS};
 let gen = 0;
@@ -52,6 +54,7 @@ for (;;) {
   Atomics.add(ctl, ${DONE}, 1);
   Atomics.notify(ctl, ${DONE});
 }
+})();
 `;
 
 /** Starts `count` workers on the kernels' module and memory, or says why workers cannot run here. */
@@ -62,7 +65,7 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
   let broken: string | null = null;
   try {
     for (let slot = 0; slot < count; slot++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, slot } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasmModule: module, memory, control, slot } });
       worker.unref(); // never keeps the process alive
       worker.on("error", (e: Error) => { broken = `a wasm worker thread failed: ${e.message}`; });
       worker.on("exit", () => { broken ??= "a wasm worker thread exited"; });
