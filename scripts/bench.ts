@@ -14,7 +14,7 @@
  * take turns, R rounds per row, so all see the same machine load (this VM has slow spells of ~2x lasting tens of
  * milliseconds to seconds). A round times one side with the median of --repeat runs; each side's time is its
  * best round (as timeit advises: other tenants only ever add time), and a ratio is the ratio of two best
- * rounds. Slower backends run once per row, after the rounds.
+ * rounds. The native and wasm backends take turns in the rounds; the portable kernel runs once per row, after them.
  *
  * End-to-end rows (scripts/bench-e2e.ts): the course recipe, training with the reference solutions, wall and
  * system time per side; lib/tensor runs in child processes, with --single-threaded-gc (as the notebook kernel
@@ -370,13 +370,16 @@ async function benchWorkloads(
   for (const p of peers) header.push(...backends.map((b) => `${b}/${p.name}`.padStart(15)));
   console.log(header.join(" "));
   for (const w of workloads) {
-    // The fastest backend takes turns with the peers; the others run afterwards (the portable kernel needs
-    // seconds on the big rows, and its garbage should not land in the interleaved rounds).
-    const steps = backends.map((b, i) => {
+    // The compiled backends (native, wasm) take turns with the peers, so every ratio compares rounds under the
+    // same machine load; the portable kernel runs once afterwards (it needs seconds on the big rows, and its
+    // garbage should not land in the interleaved rounds).
+    const steps = backends.map((b) => {
       setBackend(b);
       const slow = b !== "native" && w.flops > 2e9;
-      return { backend: b, step: w.prepare(), rounds: i === 0 ? rounds : 1, repeat: slow ? Math.min(repeat, 3) : repeat, ms: [] as number[] };
+      const interleaved = b !== "portable" || backends.length === 1;
+      return { backend: b, step: w.prepare(), interleaved, repeat: slow ? Math.min(repeat, 3) : repeat, ms: [] as number[] };
     });
+    const inRounds = steps.filter((s) => s.interleaved);
     const peerMs = peers.map(() => [] as number[]);
     for (let r = 0; r < rounds; r++) {
       for (const [i, p] of peers.entries()) {
@@ -385,16 +388,17 @@ async function benchWorkloads(
         // this side's turn) so no side runs while another's threads still hold a core.
         await settle();
       }
-      setBackend(steps[0].backend);
-      const ms = medianMs(steps[0].step, steps[0].repeat);
-      steps[0].ms.push(ms);
-      if (peers.length) await settle();
+      for (const s of inRounds) {
+        setBackend(s.backend);
+        s.ms.push(medianMs(s.step, s.repeat));
+        if (peers.length) await settle();
+      }
       if (showRounds) {
-        console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ${steps[0].backend} ${fmt(ms)} ms` +
+        console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ` + inRounds.map((s) => `${s.backend} ${fmt(s.ms[r])} ms`).join(", ") +
           peers.map((p, i) => `, ${p.name} ${fmt(peerMs[i][r])} ms`).join(""));
       }
     }
-    for (const s of steps.slice(1)) {
+    for (const s of steps.filter((x) => !x.interleaved)) {
       setBackend(s.backend);
       s.ms.push(medianMs(s.step, s.repeat));
     }
