@@ -33,6 +33,31 @@ function expectWithinGemmBound(
   }
 }
 
+/** The product the child-process tests (sandbox, Deno) run there and again here: sines times cosines. */
+const CHILD_PRODUCT = { m: 203, n: 37, k: 300 };
+
+function childOperands(): { a: Float64Array; b: Float64Array } {
+  const { m, n, k } = CHILD_PRODUCT;
+  return {
+    a: Float64Array.from({ length: m * k }, (_, i) => Math.sin(i)),
+    b: Float64Array.from({ length: k * n }, (_, i) => Math.cos(i)),
+  };
+}
+
+/** A child process's script: the wasm backend loaded as r, CHILD_PRODUCT's m, n, k, a and b, then `body`. */
+function childProductScript(body: string[]): string {
+  const { m, n, k } = CHILD_PRODUCT;
+  return [
+    `import { loadWasmBackend, setWasmThreads } from ${JSON.stringify(path.join(ROOT, "lib/tensor/wasm-backend"))};`,
+    "const r = loadWasmBackend();",
+    "if (!r.backend) throw new Error(r.reason);",
+    `const m = ${m}, n = ${n}, k = ${k};`,
+    "const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));",
+    "const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));",
+    ...body,
+  ].join("\n");
+}
+
 describe("wasm backend", () => {
   it("loads on this Node (WebAssembly SIMD), with the fused kernel and a thread per core by default", () => {
     if (!loaded.backend) throw new Error(loaded.reason);
@@ -238,18 +263,12 @@ describe("wasm backend", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-perm-"));
     try {
       const entry = path.join(dir, "entry.ts");
-      fs.writeFileSync(entry, [
-        `import { loadWasmBackend, setWasmThreads } from ${JSON.stringify(path.join(ROOT, "lib/tensor/wasm-backend"))};`,
+      fs.writeFileSync(entry, childProductScript([
         "setWasmThreads(2);",
-        "const r = loadWasmBackend();",
-        "if (!r.backend) throw new Error(r.reason);",
-        "const m = 203, n = 37, k = 300;",
-        "const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));",
-        "const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));",
         "const c = new Float64Array(m * n);",
         "r.backend.gemm(false, false, m, n, k, a, b, c);",
         "console.log(JSON.stringify({ detail: r.backend.detail(), c: Array.from(c) }));",
-      ].join("\n"));
+      ]));
       const bundle = path.join(dir, "bundle.cjs");
       esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
       const flag = Number(process.versions.node.split(".")[0]) >= 22 ? "--permission" : "--experimental-permission";
@@ -260,12 +279,12 @@ describe("wasm backend", () => {
       expect(out.detail.singleThreadReason).toMatch(/permission model forbids worker threads/);
       expect(out.detail.kernel).toBe("fused");
       // The same product here, threaded: the same bits.
-      const a = Float64Array.from({ length: 203 * 300 }, (_, i) => Math.sin(i));
-      const b = Float64Array.from({ length: 300 * 37 }, (_, i) => Math.cos(i));
-      const c = new Float64Array(203 * 37);
+      const { m, n, k } = CHILD_PRODUCT;
+      const { a, b } = childOperands();
+      const c = new Float64Array(m * n);
       const previous = setWasmThreads(2);
       try {
-        fusedLoad.backend!.gemm(false, false, 203, 37, 300, a, b, c);
+        fusedLoad.backend!.gemm(false, false, m, n, k, a, b, c);
       } finally {
         setWasmThreads(previous);
       }
@@ -281,18 +300,12 @@ describe("wasm backend", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-deno-"));
     try {
       const script = path.join(dir, "threads.ts");
-      fs.writeFileSync(script, [
-        `import { loadWasmBackend, setWasmThreads } from ${JSON.stringify(path.join(ROOT, "lib/tensor/wasm-backend"))};`,
-        "const r = loadWasmBackend();",
-        "if (!r.backend) throw new Error(r.reason);",
-        "const m = 203, n = 37, k = 300;",
-        "const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));",
-        "const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));",
+      fs.writeFileSync(script, childProductScript([
         "const run = (threads: number, transA: boolean) => { setWasmThreads(threads); const c = new Float64Array(m * n); r.backend!.gemm(transA, false, m, n, k, a, b, c); return c; };",
         "const same = [false, true].every((t) => { const two = run(2, t), one = run(1, t); return two.every((v, i) => Object.is(v, one[i])); });",
         "setWasmThreads(2);",
         "console.log(JSON.stringify({ detail: r.backend.detail(), same, c: Array.from(run(2, false)) }));",
-      ].join("\n"));
+      ]));
       const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/" };
       const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "deno"), ["run", "-A", "--config", path.join(ROOT, "deno.json"), script], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
       expect(r.status, r.stderr).toBe(0);
@@ -301,9 +314,9 @@ describe("wasm backend", () => {
       expect(out.detail.threads).toBe(2);
       expect(out.detail.workerShares).toBe(2); // the two threaded products before detail() was read
       expect(out.same).toBe(true);
-      const a = Float64Array.from({ length: 203 * 300 }, (_, i) => Math.sin(i));
-      const b = Float64Array.from({ length: 300 * 37 }, (_, i) => Math.cos(i));
-      expectWithinGemmBound(Float64Array.from(out.c), a, b, 203, 37, 300, false, false, 2 ** -52, "deno, 2 threads");
+      const { m, n, k } = CHILD_PRODUCT;
+      const { a, b } = childOperands();
+      expectWithinGemmBound(Float64Array.from(out.c), a, b, m, n, k, false, false, 2 ** -52, "deno, 2 threads");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -50,8 +50,9 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       // x op x (W.mul(W) before a sum) reads one copy twice: each out[i] reads both operands' i-th value first.
       const selfOp = b === a && broadcast === 0;
       const bn = scalar || selfOp ? 0 : broadcast === 0 ? n : broadcast === 2 ? L : n / L;
-      const bAt = selfOp ? 0 : align(n * elem);
-      const buffer = reserve(align(n * elem) + align(bn * elem));
+      const aBytes = align(n * elem);
+      const bAt = selfOp ? 0 : aBytes;
+      const buffer = reserve(aBytes + align(bn * elem));
       if (buffer === null) return portable.arith(op, a, b, out, broadcast, L);
       const inA = viewOf(out, buffer, 0, n);
       inA.set(a.subarray(0, n));
