@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import ts from "typescript";
 import { PROJECT_ROOT, installKernels } from "./install-kernel";
 
 export interface CellError {
@@ -36,6 +37,8 @@ export interface ExecutedCell {
   /** the error output's traceback lines, joined */
   traceback: string;
   seconds: number;
+  /** Run a second time because Deno's kernel returned no result the first time (see run_notebook.py). */
+  retried: boolean;
 }
 
 export interface ExecutedNotebook {
@@ -63,6 +66,7 @@ interface CellSummary {
   evalue: string | null;
   timed_out: boolean;
   seconds: number;
+  retried?: boolean;
 }
 
 /** Debian's Jupyter python; `python3` on PATH may be another interpreter without nbclient. */
@@ -90,6 +94,21 @@ export function errorFromStderr(stderr: string): CellError {
   return { ename: "Error", evalue: last };
 }
 
+/**
+ * Deno's kernel reports a syntax error as a bare "Execution failed" (its parser's message is dropped): find the
+ * message with TypeScript's parser, the same syntax Deno parses cells with. null when the source parses.
+ */
+export function syntaxErrorOf(source: string): CellError | null {
+  const { diagnostics = [] } = ts.transpileModule(source, { reportDiagnostics: true, fileName: "cell.ts", compilerOptions: { target: ts.ScriptTarget.ES2022 } });
+  const d = diagnostics.find((x) => x.category === ts.DiagnosticCategory.Error);
+  if (d === undefined) return null;
+  const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : null;
+  const at = where ? `${where.line + 1}:${where.character + 1} - ` : "";
+  return { ename: "SyntaxError", evalue: `${at}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}` };
+}
+
+const DENO_NO_RESULT = "Execution failed";
+
 function flattenCell(cell: any, index: number, summary: CellSummary | undefined, timeoutSec: number): ExecutedCell {
   const out: ExecutedCell = {
     index,
@@ -105,6 +124,7 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
     error: null,
     traceback: "",
     seconds: summary?.seconds ?? 0,
+    retried: summary?.retried ?? false,
   };
   for (const o of cell.outputs ?? []) {
     if (o.output_type === "stream") {
@@ -128,6 +148,11 @@ function flattenCell(cell: any, index: number, summary: CellSummary | undefined,
         : summary.ename
         ? { ename: summary.ename, evalue: summary.evalue ?? "" }
         : errorFromStderr(out.stderr);
+    // Deno's reply without a result, twice in a row: name the syntax error it dropped, or say what happened.
+    if (out.retried && out.error.evalue === DENO_NO_RESULT) {
+      out.error = syntaxErrorOf(out.source) ??
+        { ename: "Error", evalue: `${DENO_NO_RESULT} (Deno's kernel returned no result for this cell, twice; run it again, or on the tslab kernel for its message)` };
+    }
   }
   return out;
 }
@@ -191,7 +216,7 @@ if (require.main === module) {
     (r) => {
       for (const c of r.cells.filter((c) => c.cell_type === "code")) {
         const status = c.error ? `${c.error.ename}: ${c.error.evalue}` : "ok";
-        console.log(`[${c.id}] ${c.seconds.toFixed(2)}s ${status}`);
+        console.log(`[${c.id}] ${c.seconds.toFixed(2)}s ${status}${c.retried ? " (run twice: Deno's kernel returned no result the first time)" : ""}`);
       }
       const failed = r.cells.filter((c) => c.error).length;
       console.log(`${r.cells.length} cells, ${failed} failed, ${r.seconds.toFixed(1)}s${r.fatal ? `; FATAL ${r.fatal}` : ""}`);

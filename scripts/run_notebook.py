@@ -6,7 +6,7 @@ Usage: run_notebook.py NOTEBOOK --out OUT [--cwd DIR] [--timeout SEC] [--kernel 
 The kernel spec must be findable (scripts/notebook-runner.ts installs it in the user's Jupyter data dir).
 Cells after a failed one run (allow_errors sends stop_on_error=False, which the kit's patched kernel honours).
 Prints one JSON summary line on stdout: {"seconds", "cells": [{"index", "status", "ename", "evalue",
-"timed_out", "seconds"}], "fatal"}; logs go to stderr. Exit 1 only when the run itself broke (kernel died
+"timed_out", "seconds", "retried"}], "fatal"}; logs go to stderr. Exit 1 only when the run itself broke (kernel died
 or did not start); cell errors are recorded and execution goes on.
 """
 import argparse
@@ -29,6 +29,11 @@ from nbclient.util import ensure_async
 DENO_QUIET_SEC = 0.15
 LATE_OUTPUT_QUIET_SEC = 0.5
 LATE_OUTPUT_TYPES = {"stream", "display_data", "update_display_data", "execute_result", "error"}
+# Deno's kernel answers "Execution failed" (no traceback, no error output) when its REPL returned no result: for a
+# syntax error (it drops the parser's message; notebook-runner.ts recovers it) and, rarely, for a cell that ran (an
+# inspector round trip that failed, seen about once in four CI runs). A student re-runs the cell; so does this
+# runner, once, with the first attempt's outputs cleared.
+DENO_NO_RESULT = ("Error", "Execution failed")
 
 
 class Client(NotebookClient):
@@ -39,6 +44,7 @@ class Client(NotebookClient):
         self.timeouts = {}  # cell index -> number of timeouts seen
         self.current = -1
         self.cell_by_request = {}  # execute request msg_id -> (cell, index), to place late outputs
+        self.retried = set()  # cells run a second time after Deno's "Execution failed"
         self.last_code_index = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()), default=-1)
         self.on_cell_execute = self._on_execute
         self.on_cell_executed = self._on_executed
@@ -58,6 +64,7 @@ class Client(NotebookClient):
             "evalue": content.get("evalue"),
             "timed_out": timed_out,
             "seconds": round(time.monotonic() - self.started.get(cell_index, time.monotonic()), 3),
+            "retried": cell_index in self.retried,
         }
 
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
@@ -83,8 +90,21 @@ class Client(NotebookClient):
         except CellExecutionComplete:
             pass
 
+    def _deno_no_result(self, cell_index):
+        s = self.summary.get(cell_index)
+        return (s is not None and "deno" in (self.km.kernel_name or "") and not s["timed_out"]
+                and (s["ename"], s["evalue"]) == DENO_NO_RESULT
+                and not any(o.get("output_type") == "error" for o in self.nb.cells[cell_index].get("outputs", [])))
+
     async def async_execute_cell(self, cell, cell_index, *args, **kw):
         result = await super().async_execute_cell(cell, cell_index, *args, **kw)
+        if cell_index not in self.retried and self._deno_no_result(cell_index):
+            self.log.warning("cell %s: Deno's kernel returned no result (\"Execution failed\"); running it once more",
+                             cell_index)
+            self.retried.add(cell_index)
+            await self._collect_late_outputs(DENO_QUIET_SEC)
+            cell.outputs = []
+            result = await super().async_execute_cell(cell, cell_index, *args, **kw)
         ran = cell.cell_type == "code" and cell.source.strip()
         if cell_index == self.last_code_index:
             await self._collect_late_outputs(LATE_OUTPUT_QUIET_SEC)  # the kernel shuts down next

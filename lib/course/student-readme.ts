@@ -48,6 +48,9 @@ and submit accepts a notebook run on either):
   machine and your own code, so only run notebooks you trust. After you edit a \`student_src\` file, re-running the
   notebook's import cell picks up the change on both kernels. On a very busy machine Deno's kernel can drop the last
   lines a cell prints (it waits only a few milliseconds for them); run the cell again if output looks cut short.
+  A syntax error shows only as \`Execution failed\` there (Deno drops the parser's message; the same reply can,
+  rarely, come for a cell that ran: run it again). \`npm run notebooks:run -- notebooks/<name>.ipynb --kernel
+  dlvr-deno\` runs the notebook headless, re-runs such a cell once and prints the syntax error with its line.
 
 ## What you write
 
