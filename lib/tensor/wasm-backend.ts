@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
-import { WASM_KERNELS_BASE64 } from "../wasm/kernels-binary";
+import { WASM_KERNELS_BASE64, WASM_SHARED_MAX_PAGES } from "../wasm/kernels-binary";
 import type { FloatArray, GemmBackend } from "./backend";
 import { checkSizes, portableBackend } from "./portable-gemm";
 import { align, wasmElementwise, type ElementwiseExports } from "./wasm-elementwise";
@@ -27,10 +27,11 @@ import { startWasmThreads, type WasmThreads } from "./wasm-threads";
 
 /**
  * Module memory cap (it never shrinks): an untransposed A is fed in row blocks that fit; products that cannot
- * fit (a transposed A or a packed B over the cap) run on the TypeScript kernel. It is also the shared memory's
- * declared maximum (set by `npm run build:wasm`), so the cap can be lowered but a threaded module never grows past it.
+ * fit (a transposed A or a packed B over the cap) run on the TypeScript kernel. It is the shared memory's
+ * declared maximum (256 MiB, set by `npm run build:wasm`), so the cap can be lowered but a threaded module never
+ * grows past it.
  */
-export const WASM_MAX_BYTES = 256 * 2 ** 20;
+export const WASM_MAX_BYTES = WASM_SHARED_MAX_PAGES * 65536;
 
 let maxBytes = WASM_MAX_BYTES;
 
@@ -179,7 +180,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
   if (singleThreadReason === undefined && !shared) singleThreadReason = "this engine lacks WebAssembly threads";
   const bytes = shared ? sharedBytes : kernel === "fused" && fused !== null ? fused : exact;
   const memory = shared
-    ? new wasm.Memory({ initial: 1, maximum: WASM_MAX_BYTES / 65536, shared: true })
+    ? new wasm.Memory({ initial: 1, maximum: WASM_SHARED_MAX_PAGES, shared: true })
     : new wasm.Memory({ initial: 1 });
   const abort = (): never => {
     throw new Error("wasm gemm: kernel aborted");
