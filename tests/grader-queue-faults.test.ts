@@ -106,12 +106,17 @@ describe("queue faults: Redis restarted, a poison submission, the coordinator ki
     for (const [k, by] of graded) expect(by, k).toHaveLength(1);
   });
 
-  it("the submission that killed every worker it reached is a failed row with the reason, after two tries", () => {
-    // Two workers died grading it; BullMQ fails it when a third picks it up (the killer may shoot that one too).
+  it("the submission that killed every worker it reached is a failed row with the reason, after two or three tries", () => {
+    // Two workers died grading it, and with --max-stalls 1 BullMQ's stall check fails it at the second loss. One
+    // more loss can come from the Redis restart (a worker's lock lapses while Redis is down): then 3 tries, and
+    // never more.
     expect(poisonKills.length).toBeGreaterThanOrEqual(2);
     const r = results(path.join(work, "queue"), poisonKey);
     expect(r.extra_data.status).toBe("grader-error");
-    expect(r.extra_data.status_reason).toMatch(/stopped every worker that ran it \(2 tries/);
+    const reason = r.extra_data.status_reason ?? "";
+    const tries = Number(/stopped every worker that ran it \((\d+) tries: the worker process died or lost its lock\)/.exec(reason)?.[1]);
+    expect(tries, reason).toBeGreaterThanOrEqual(2);
+    expect(tries, reason).toBeLessThanOrEqual(3);
     expect(r.score).toBe(0);
     expect(r.tests.length).toBeGreaterThan(10);
     expect(fs.readFileSync(path.join(work, "queue", poisonKey, "feedback.md"), "utf8")).toMatch(/stopped every worker that ran it/);
