@@ -90,15 +90,18 @@ class Client(NotebookClient):
         except CellExecutionComplete:
             pass
 
-    def _deno_no_result(self, cell_index):
+    @property
+    def on_deno(self):
+        return "deno" in (self.km.kernel_name or "")
+
+    def _deno_no_result(self, cell, cell_index):
         s = self.summary.get(cell_index)
-        return (s is not None and "deno" in (self.km.kernel_name or "") and not s["timed_out"]
-                and (s["ename"], s["evalue"]) == DENO_NO_RESULT
-                and not any(o.get("output_type") == "error" for o in self.nb.cells[cell_index].get("outputs", [])))
+        return (self.on_deno and s is not None and not s["timed_out"] and (s["ename"], s["evalue"]) == DENO_NO_RESULT
+                and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])))
 
     async def async_execute_cell(self, cell, cell_index, *args, **kw):
         result = await super().async_execute_cell(cell, cell_index, *args, **kw)
-        if cell_index not in self.retried and self._deno_no_result(cell_index):
+        if cell_index not in self.retried and self._deno_no_result(cell, cell_index):
             self.log.warning("cell %s: Deno's kernel returned no result (\"Execution failed\"); running it once more",
                              cell_index)
             self.retried.add(cell_index)
@@ -108,7 +111,7 @@ class Client(NotebookClient):
         ran = cell.cell_type == "code" and cell.source.strip()
         if cell_index == self.last_code_index:
             await self._collect_late_outputs(LATE_OUTPUT_QUIET_SEC)  # the kernel shuts down next
-        elif ran and "deno" in (self.km.kernel_name or ""):
+        elif ran and self.on_deno:
             await self._collect_late_outputs(DENO_QUIET_SEC)
         return result
 
