@@ -17,9 +17,11 @@
  * rounds. The native and wasm backends take turns in the rounds; the portable kernel runs once per row, after them.
  *
  * End-to-end rows (scripts/bench-e2e.ts): the course recipe, training with the reference solutions, wall and
- * system time per side; lib/tensor runs in child processes, with --single-threaded-gc (as the notebook kernel
- * and `npm run` scripts start Node) and without (plain `tsx` / `node`). Iterations are scaled by 0.1 unless
- * --full-recipe.
+ * system time per side; every side runs each round in a process of its own, started for that run (cold, as in a
+ * fresh notebook kernel): lib/tensor in child processes, with --single-threaded-gc (as the notebook kernel and
+ * `npm run` scripts start Node) and without (plain `tsx` / `node`), each peer in a fresh helper. Iterations are
+ * scaled by 0.1 unless --full-recipe. Each row also prints every side's spread (slowest / fastest round), and
+ * the summary says whether the run was calm (every spread within 1.5x) or which side's rounds varied most.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -264,7 +266,7 @@ async function main(): Promise<void> {
     .option("--backends <names>", "comma-separated backends to time (default: every available one but naive)")
     .option("--full-recipe", "end-to-end rows: the full course recipe (default: iterations scaled by 0.1)")
     .option("--e2e-scale <x>", "end-to-end rows: scale the iteration counts by x (overrides --full-recipe)")
-    .option("--e2e-rounds <n>", "end-to-end rows: rounds (best wall time per side)", "2")
+    .option("--e2e-rounds <n>", "end-to-end rows: rounds (best wall time per side; each side's spread is printed)", "3")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
     .option("--no-queue", "grader group: skip the Redis queue rows (one and two local workers)")
     .parse()
@@ -320,6 +322,8 @@ async function main(): Promise<void> {
   }
   const runE2E = want("e2e");
   const worst: Worst = new Map();
+  const noise = new Map<string, number>(); // per end-to-end side: its largest spread of rounds
+  const e2eRounds = Math.max(1, Number(opts.e2eRounds));
   if (workloads.length > 0 || runE2E) {
     const peers: Peer[] = [];
     for (const name of ["numpy", "torch"] as const) {
@@ -335,7 +339,7 @@ async function main(): Promise<void> {
       if (workloads.length > 0) await benchWorkloads(workloads, backends, peers, repeat, Math.max(1, Number(opts.rounds)), Boolean(opts.showRounds), worst);
       if (runE2E) {
         const scale = opts.e2eScale !== undefined ? Number(opts.e2eScale) : opts.fullRecipe ? 1 : 0.1;
-        await benchE2E(backends[0], peers, scale, threads, Math.max(1, Number(opts.e2eRounds)), Boolean(opts.showRounds), worst);
+        await benchE2E(backends[0], peers, scale, threads, e2eRounds, Boolean(opts.showRounds), worst, noise);
       }
     } finally {
       for (const p of peers) p.close();
@@ -349,6 +353,8 @@ async function main(): Promise<void> {
     }
     console.log("");
     for (const [peer, parts] of byPeer) console.log(`summary: worst ratio to ${peer}: ${parts.join(", ")}`);
+    const verdict = noiseSummary(noise, e2eRounds);
+    if (verdict !== null) console.log(verdict);
   }
   if (want("grader")) {
     // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
@@ -434,15 +440,31 @@ function nodeE2E(row: string, scale: number, backend: BackendName, threads: numb
   });
 }
 
+/**
+ * One end-to-end run of a peer in a helper process of its own, started for it and closed after: like the Node
+ * side's child (nodeE2E), every round starts cold (imports, first allocations, BLAS threads). A peer kept alive
+ * across rounds would run its later rounds warm, and best-of-rounds would compare warm numpy with cold Node.
+ */
+async function freshPeerE2E(name: PeerName, row: string, scale: number, threads: number): Promise<E2EResult> {
+  const peer = await startPeer(name, threads);
+  if (typeof peer === "string") throw new Error(`${name}: ${peer}`);
+  try {
+    return await peer.e2e(row, scale);
+  } finally {
+    peer.close();
+  }
+}
+
 async function benchE2E(
   backend: BackendName, peers: Peer[], scale: number, threads: number, rounds: number, showRounds: boolean, worst: Worst,
+  noise: Map<string, number>,
 ): Promise<void> {
   const recipe = scale === 1 ? "the full course recipe" : `the course recipe with iterations x ${scale} (--full-recipe for all)`;
   console.log(`\nEnd to end: ${recipe}; wall s / system s per side (best wall of ${rounds} interleaved rounds), wall ratio to each peer:`);
   const sides = [
     { name: `${backend}`, run: (row: string) => nodeE2E(row, scale, backend, threads, true) },
     { name: `${backend}-plain`, run: (row: string) => nodeE2E(row, scale, backend, threads, false) },
-    ...peers.map((p) => ({ name: p.name, run: (row: string) => p.e2e(row, scale) })),
+    ...peers.map((p) => ({ name: p.name, run: (row: string) => freshPeerE2E(p.name, row, scale, threads) })),
   ];
   console.log(`  ("${backend}": Node with --single-threaded-gc as in the notebook kernel; "${backend}-plain": plain tsx/node)`);
   const header = ["end-to-end".padEnd(40), "dtype  ", ...sides.map((s) => `${s.name} s`.padStart(16))];
@@ -467,7 +489,27 @@ async function benchE2E(
       }
     }
     console.log(cells.join(" "));
+    if (rounds > 1) {
+      const spreads = results.map((rs) => Math.max(...rs.map((r) => r.ms)) / Math.min(...rs.map((r) => r.ms)));
+      console.log(`  ${row} spread (slowest / fastest round): ` + sides.map((s, i) => `${s.name} ${spreads[i].toFixed(2)}`).join(", "));
+      for (const [i, s] of sides.entries()) noise.set(s.name, Math.max(noise.get(s.name) ?? 0, spreads[i]));
+    }
   }
+}
+
+/**
+ * The end-to-end verdict on the machine: when some side's own rounds of one row differ by more than this, a spell
+ * of the shared VM fell inside the run (a ratio of best rounds still compares like with like only if every
+ * side had one calm round), and the summary says so.
+ */
+const NOISY_SPREAD = 1.5;
+
+function noiseSummary(noise: Map<string, number>, rounds: number): string | null {
+  if (noise.size === 0) return null;
+  const [side, spread] = [...noise].reduce((a, b) => (b[1] > a[1] ? b : a));
+  if (spread <= NOISY_SPREAD) return `summary: end-to-end rounds agreed within ${spread.toFixed(2)}x per side (calm run)`;
+  return `summary: noisy run: ${side}'s own end-to-end rounds differed by ${spread.toFixed(2)}x; ` +
+    `compare the ratios with care, or rerun with more rounds (--e2e-rounds ${rounds + 2}) in a calmer spell`;
 }
 
 main().catch((e: unknown) => {
