@@ -23,7 +23,7 @@ const ROOT = path.resolve(__dirname, "..");
 const NATIVE_DIR = path.join(ROOT, "lib", "native");
 const BUILD_DIR = path.join(NATIVE_DIR, "build");
 /** Keep in sync with lib/native/binding.gyp. */
-const SOURCES = ["blas_addon.c", "args.c", "elementwise.c", "fused.c", "memory.c"].map((f) => path.join(NATIVE_DIR, "src", f));
+const SOURCES = ["blas_addon.c", "args.c", "elementwise.c", "fused.c", "exp.c", "memory.c"].map((f) => path.join(NATIVE_DIR, "src", f));
 /** Keep in sync with lib/tensor/native-backend.ts. */
 const ADDON = path.join(BUILD_DIR, "Release", "dlvr_blas.node");
 const LOG = path.join(BUILD_DIR, "build-native.log");

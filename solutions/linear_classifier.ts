@@ -6,7 +6,8 @@
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, type Tensor, zerosLike,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors, sumSquares,
+  type Tensor, zerosLike,
 } from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */
@@ -89,7 +90,8 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   const correct = scores.gather(1, y).unsqueeze(1);
   const margins = scores.sub(correct).add_(1).clamp_({ min: 0 });
   margins.scatter_(1, y, 0);
-  loss = margins.sum().item() / numTrain + reg * W.mul(W).sum().item();
+  // sumSquares(W) = W.mul(W).sum().item() without the temporary
+  loss = margins.sum().item() / numTrain + reg * sumSquares(W);
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-loss ======================
 
@@ -100,7 +102,8 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
   // STUB: throw new Error("TODO: svm-vectorized-grad");
   const coeff = margins.gt(0).to(W.dtype);
   coeff.scatter_(1, y, coeff.sum(1).neg());
-  dW = X.t().matmul(coeff).div_(numTrain).add_(W, 2 * reg);
+  // matmulInto: the values of X.t().matmul(coeff), written into dW instead of a new tensor
+  matmulInto(dW, X.t(), coeff).div_(numTrain).add_(W, 2 * reg);
   release(scores, margins, coeff); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: svm-vectorized-grad ======================
@@ -284,9 +287,11 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
   const scores = X.matmul(W);
   const shifted = scores.sub(scores.max(1, true).values);
   const logProbs = shifted.sub(shifted.logsumexp(1, true));
-  loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * W.mul(W).sum().item();
+  // sumSquares(W) = W.mul(W).sum().item() without the temporary
+  loss = -logProbs.gather(1, y).sum().item() / numTrain + reg * sumSquares(W);
   const dscores = logProbs.exp().scatterAdd_(1, y, -1).div_(numTrain);
-  dW = X.t().matmul(dscores).add_(W, 2 * reg);
+  // matmulInto: the values of X.t().matmul(dscores), written into dW instead of a new tensor
+  matmulInto(dW, X.t(), dscores).add_(W, 2 * reg);
   release(scores, shifted, logProbs, dscores); // dead from here on: the next iteration's ops reuse their memory
   // END SOLUTION
   // ====================== END YOUR CODE: softmax-vectorized ======================

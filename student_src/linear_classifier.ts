@@ -6,7 +6,8 @@
  * Labels y are int32 with 0 <= y[i] < C. Regularization is reg * sum(W * W) (no factor 1/2).
  */
 import {
-  Generator, defaultGenerator, loadTensors, randint, randn, release, saveTensors, type Tensor, zerosLike,
+  Generator, defaultGenerator, loadTensors, matmulInto, randint, randn, release, saveTensors, sumSquares,
+  type Tensor, zerosLike,
 } from "../lib/tensor";
 
 /** Loss and gradient with respect to W (same shape as W). */

@@ -20,6 +20,7 @@ interface RawAddon {
   axpy(...args: unknown[]): void;
   clamp(...args: unknown[]): void;
   sum(...args: unknown[]): void;
+  exp(...args: unknown[]): void;
 }
 
 function rawAddon(): RawAddon {
@@ -131,6 +132,44 @@ describe.skipIf(!run)("native elementwise kernels match the portable loops bit f
     });
   }
 
+  /** Inputs for exp: every bit pattern class, the range that matters, and dense runs at each bound of fdlibm's cases. */
+  function expInputs(): Float64Array {
+    // 0.5 ln2 and 1.5 ln2, the doubles fdlibm compares high words with, 2^-28, the vector range (707) and past it
+    const bounds = [0.34657359027997264, 0.3465735912322998, 1.0397207708399179, 1.0397205352783203, 2 ** -28, 707, 708, 709, 709.782712893384, 745.1332191019411, 1];
+    const specials = [0, -0, Infinity, -Infinity, Number.NaN, 5e-324, -5e-324, 1e-300, 709.79, -745.14, -708.4, 2, 10];
+    const n = 400_000;
+    const x = new Float64Array(n + specials.length + bounds.length * 2 * 2001);
+    const words = new Uint32Array(x.buffer, 0, n); // the first n / 2 doubles: random bit patterns (NaN payloads too)
+    let s = 12345;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < n; i++) words[i] = next();
+    for (let i = n / 2; i < n; i++) x[i] = (next() / 2 ** 32 - 0.5) * 1500 * 2 ** -(next() % 40);
+    let at = n;
+    for (const v of specials) x[at++] = v;
+    for (const b of bounds) {
+      for (const sign of [1, -1]) {
+        for (let k = -1000; k <= 1000; k++) x[at++] = sign * b * (1 + k * 2 ** -50);
+      }
+    }
+    return x;
+  }
+
+  for (const A of FLOATS) {
+    it(`exp gives Math.exp's bits on ${A.name} (fdlibm's algorithm, vectorized), also in place`, () => {
+      const src = A.from(expInputs());
+      const want = new A(src.length);
+      for (let i = 0; i < src.length; i++) want[i] = Math.exp(src[i]);
+      const got = new A(src.length).fill(7);
+      addon.exp(src, got);
+      expect(sameBits(got, want), `exp: ${firstDiff(got, want)}`).toBe(true);
+      addon.exp(src, src);
+      expect(sameBits(src, want), `exp in place: ${firstDiff(src, want)}`).toBe(true);
+      const one = new Float64Array([1, -1]);
+      addon.exp(one, one);
+      expect([one[0], one[1]]).toEqual([Math.E, Math.exp(-1)]); // V8 returns Math.E for exp(1), one ulp above fdlibm
+    });
+  }
+
   it("the 8-lane row sum is more accurate than a plain running sum", () => {
     // 1 + many tiny values: a single running sum loses them, 8 running sums keep most.
     const x = new Float64Array(1 + 8 * 100000).fill(1e-16);
@@ -167,6 +206,8 @@ describe.skipIf(!run)("native elementwise argument checks", () => {
     expect(() => addon.compareScalar(4, f64(2), 0, f64(2))).toThrow(/out must be a Uint8Array/);
     expect(() => addon.sum(f64(4), f32(2), 2, 2, 1)).toThrow(TypeError);
     expect(() => addon.arith(0, f64(2))).toThrow(/arith expects 6 arguments/);
+    expect(() => addon.exp(f64(2), f32(2))).toThrow(/exp: src and out must have the same element type/);
+    expect(() => addon.exp([1, 2], f64(2))).toThrow(/exp: src must be a Float64Array or Float32Array, got Array/);
   });
 
   it("rejects bad sizes, codes and overlapping memory with RangeError", () => {
@@ -183,6 +224,8 @@ describe.skipIf(!run)("native elementwise argument checks", () => {
     expect(() => addon.sum(buf.subarray(0, 6), buf.subarray(5, 8), 3, 2, 1)).toThrow(/out must not share memory/);
     expect(() => addon.sum(f64(5), f64(3), 3, 2, 1)).toThrow(/src has 5 elements but needs 6/);
     expect(() => addon.sum(f64(6), f64(3), 3, 2, -1)).toThrow(/inner must be an integer/);
+    expect(() => addon.exp(f64(3), f64(4))).toThrow(RangeError);
+    expect(() => addon.exp(buf.subarray(0, 6), buf.subarray(2, 8))).toThrow(/exp: out must be src itself or not overlap it/);
   });
 
   it("leaves everything past n alone and accepts empty arrays", () => {

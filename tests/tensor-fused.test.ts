@@ -42,6 +42,27 @@ describe.each(BACKENDS)("fused kernels on the %s backend", (backend) => {
     }
   });
 
+  it.each(DTYPES)("logsumexp gives the op-by-op form's values bit for bit, rows of inf and NaN included (%s)", (dtype) => {
+    setBackend(backend);
+    const g = new Generator(`lse-${dtype}`);
+    // long rows of spread-out scores: the sum is 1 (the max term) plus small ones, so its order shows in the log
+    for (const [shape, dim, scale] of [[[200, 10], 1, 30], [[513, 10], -1, 3], [[6, 5, 4], 1, 1], [[300, 7], 0, 1], [[3, 2, 260], 2, 6], [[4, 1000], 1, 8]] as const) {
+      const x = randn([...shape], { dtype, generator: g }).mul_(scale);
+      const flat = x.data;
+      flat[0] = Infinity; // a row with +inf (its max is inf: shifted by 0)
+      flat[flat.length - 1] = Number.NaN;
+      flat[Math.floor(flat.length / 2)] = -Infinity;
+      if (shape.length === 2 && dim !== 0) for (let j = 0; j < shape[1]; j++) flat[shape[1] + j] = -Infinity; // row 1 all -inf
+      const m = x.max(dim, true).values;
+      const shift = m.maskedFill(m.isfinite().logicalNot(), 0);
+      const byOps = x.sub(shift).exp().sum(dim, true).log().add_(shift);
+      for (const keepdim of [true, false]) {
+        const fused = x.logsumexp(dim, keepdim);
+        expectSameBits(fused, keepdim ? byOps : byOps.squeeze(dim), `logsumexp ${shape.join("x")} dim ${dim} keepdim ${keepdim}`);
+      }
+    }
+  });
+
   it.each(DTYPES)("svmLossGrad equals the op-by-op hinge loss and gradient coefficients (%s)", (dtype) => {
     setBackend(backend);
     for (const [N, C, seed] of [[200, 10, 4], [5, 3, 5], [129, 7, 6]] as const) {

@@ -7,6 +7,7 @@
         "src/args.c",
         "src/elementwise.c",
         "src/fused.c",
+        "src/exp.c",
         "src/memory.c"
       ],
       "defines": [

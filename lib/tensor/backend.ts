@@ -52,4 +52,6 @@ export interface ElementwiseKernels {
   sum(src: Storage, out: Storage, outer: number, size: number, inner: number): void;
   /** Sum of src[i] * src[i] (each square and the sum in double, 8 running sums as in `sum`). */
   sumSquares(src: FloatArray): number;
+  /** out[i] = Math.exp(src[i]) rounded to out's type (the same values as Math.exp); out may be src. */
+  exp(src: FloatArray, out: FloatArray): void;
 }

@@ -14,7 +14,7 @@ import { portableElementwise } from "./portable-elementwise";
 /** Path of the built addon relative to the project root (see scripts/build-native.ts). */
 export const NATIVE_ADDON_PATH = path.join("lib", "native", "build", "Release", "dlvr_blas.node");
 
-/** What the addon exports (lib/native/src/blas_addon.c, elementwise.c and fused.c). */
+/** What the addon exports (lib/native/src/blas_addon.c, elementwise.c, fused.c and exp.c). */
 interface BlasAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void;
   arith(op: number, a: FloatArray, b: FloatArray | Uint8Array, out: FloatArray, broadcast: number, L: number): void;
@@ -23,6 +23,7 @@ interface BlasAddon {
   clamp(src: FloatArray, out: FloatArray, lo: number, hi: number): void;
   sum(src: FloatArray, out: FloatArray, outer: number, size: number, inner: number): void;
   sumSquares(src: FloatArray): number;
+  exp(src: FloatArray, out: FloatArray): void;
   tuneMalloc(mmapThreshold: number, trimThreshold: number, topPad: number): boolean;
   adviseHugePages(data: Storage): boolean;
   setNumThreads(n: number): void;
@@ -121,7 +122,7 @@ function load(): NativeLoadResult {
     }
     return { backend: null, reason: `could not load ${file}: ${message(e)} (rebuild with \`npm run build:native\`)` };
   }
-  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "sumSquares", "tuneMalloc", "adviseHugePages"]
+  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "sumSquares", "exp", "tuneMalloc", "adviseHugePages"]
     .filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
   if (missing.length > 0) {
     return { backend: null, reason: `${file} is an older or different build (no ${missing.join(", ")}); rebuild with \`npm run build:native\`` };
@@ -188,6 +189,11 @@ function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
     },
     sumSquares(src) {
       return src.length < NATIVE_MIN_ELEMENTS ? portable.sumSquares(src) : mod.sumSquares(src);
+    },
+    exp(src, out) {
+      // exp.c restates V8's Math.exp (fdlibm) in vector form: the same values, ~5x faster
+      if (out.length < NATIVE_MIN_ELEMENTS || !sameFloatType(src, out)) portable.exp(src, out);
+      else mod.exp(src, out);
     },
   };
 }

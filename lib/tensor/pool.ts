@@ -16,7 +16,7 @@ import type { Tensor } from "./tensor";
  */
 
 /** Arrays below this many bytes are not pooled (small typed arrays are cheap, and V8 may keep them on its heap). */
-export const POOL_MIN_BYTES = 16 * 2 ** 10;
+export const POOL_MIN_BYTES = 4 * 2 ** 10;
 /** At most this many bytes wait in the pool; storage released beyond that is left to the GC. */
 export const POOL_MAX_BYTES = 128 * 2 ** 20;
 

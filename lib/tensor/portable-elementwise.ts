@@ -64,6 +64,10 @@ export const portableElementwise: ElementwiseKernels = {
     sq[0] = s;
     return sq[0];
   },
+  exp(src, out) {
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+  },
 };
 
 /** out[i] = a[i] op b[bBase + bStep * i] for i in [from, to); bStep 0 reads one value, 1 walks along. */

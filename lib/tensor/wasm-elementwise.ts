@@ -104,5 +104,7 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       viewOf(src, buffer, 0, n).set(src);
       return (src instanceof Float64Array ? k.dsumSquares : k.ssumSquares)(0, n);
     },
+    // Math.exp in TypeScript: WebAssembly has no exp instruction, and a port would have to match V8's bits
+    exp: portable.exp,
   };
 }

@@ -13,6 +13,7 @@
  *   coreName           openblas_get_corename(), e.g. "SkylakeX".
  *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
  *   sumSquares                            fused kernel (fused.h).
+ *   exp                                   exp over an array, bit for bit Math.exp (exp.h).
  *   tuneMalloc, adviseHugePages   how tensor memory is allocated (memory.h).
  *
  * Built by scripts/build-native.ts (npm run build:native) into lib/native/build/Release/dlvr_blas.node.
@@ -24,6 +25,7 @@
 
 #include "args.h"
 #include "elementwise.h"
+#include "exp.h"
 #include "fused.h"
 #include "memory.h"
 
@@ -131,6 +133,7 @@ NAPI_MODULE_INIT() {
       {"clamp", NULL, js_clamp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tuneMalloc", NULL, js_tune_malloc, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, NULL, NULL, NULL, string_value(env, openblas_get_config()), napi_enumerable, NULL},
