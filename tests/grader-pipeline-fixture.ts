@@ -65,6 +65,6 @@ export const BUGS = {
   regGradHalf: ["svm-naive-reg-grad", "dW.add_(W, 2 * reg);", "dW.add_(W, reg);"],
   missingOneOverN: ["svm-vectorized-grad", ".div_(numTrain)", ""],
   unstableNaiveSoftmax: ["softmax-naive", "Math.exp(scores.at(j) - maxScore)", "Math.exp(scores.at(j))"],
-  halfRegSoftmax: ["softmax-vectorized", "+ reg * W.mul(W).sum().item()", "+ 0.5 * reg * W.mul(W).sum().item()"],
+  halfRegSoftmax: ["softmax-vectorized", "+ reg * sumSquares(W)", "+ 0.5 * reg * sumSquares(W)"],
   marginNotZeroed: ["svm-vectorized-loss", "margins.scatter_(1, y, 0);", ""],
 } satisfies Record<string, [string, string, string]>;
