@@ -5,7 +5,7 @@
  * approximation of exp(r), then scaling by 2^k. Every step is a plain double operation in fdlibm's order;
  * the build uses -ffp-contract=off, so the compiler may vectorize it but not fuse a multiply and an add.
  *
- * One departure from fdlibm is V8's too: exp(1) returns Math.E (fdlibm's steps give the double below it).
+ * One departure from fdlibm is V8's too: exp(1) returns Math.E (fdlibm's steps give the double above it).
  *
  * The vector loop covers |x| <= 707 (no overflow, no subnormal result, a finite input) with the three cases of
  * the reduction chosen by selects instead of branches; anything else (inf, NaN, huge) goes through the
