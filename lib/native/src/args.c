@@ -143,3 +143,15 @@ int overlaps(const farray *x, uint64_t nx, const farray *y, uint64_t ny) {
   uintptr_t y0 = (uintptr_t)y->data, y1 = y0 + (uintptr_t)(ny * elem_size(y));
   return x0 < y1 && y0 < x1;
 }
+
+int same_type(napi_env env, const char *fn, const farray *x, const char *xn, const farray *y, const char *yn) {
+  if (x->type == y->type) return 1;
+  fail(env, 0, "%s: %s and %s must have the same element type (both Float64Array or both Float32Array)", fn, xn, yn);
+  return 0;
+}
+
+int at_least(napi_env env, const char *fn, const char *name, const farray *a, uint64_t need) {
+  if ((uint64_t)a->length >= need) return 1;
+  fail(env, 1, "%s: %s has %zu elements but needs %llu", fn, name, a->length, (unsigned long long)need);
+  return 0;
+}

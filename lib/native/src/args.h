@@ -45,5 +45,9 @@ int get_float_or_bool_array(napi_env env, napi_value v, const char *fn, const ch
 size_t elem_size(const farray *a);
 /** Whether two arrays' first nx / ny elements share memory. */
 int overlaps(const farray *x, uint64_t nx, const farray *y, uint64_t ny);
+/** Both arrays of one element type (a TypeError naming xn and yn otherwise). */
+int same_type(napi_env env, const char *fn, const farray *x, const char *xn, const farray *y, const char *yn);
+/** At least `need` elements (a RangeError naming the array otherwise). */
+int at_least(napi_env env, const char *fn, const char *name, const farray *a, uint64_t need);
 
 #endif

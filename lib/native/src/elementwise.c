@@ -13,12 +13,7 @@
 #include <stdlib.h>
 
 #include "args.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SIMD_CLONES
-#endif
+#include "simd.h"
 
 enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_GT = 4, OP_GE = 5, OP_LT = 6, OP_LE = 7 };
 /* How b is read for out[i]: b[i], b[0], b[i % L] (a row vector, e.g. a bias), b[i / L] (one value per row). */
@@ -134,18 +129,6 @@ DEFINE_SUM(sum_f, float)
 /* ------------------------------------------------------------------------------------------------ bindings */
 
 static int is_f64(const farray *a) { return a->type == napi_float64_array; }
-
-static int same_type(napi_env env, const char *fn, const farray *x, const char *xn, const farray *y, const char *yn) {
-  if (x->type == y->type) return 1;
-  fail(env, 0, "%s: %s and %s must have the same element type (both Float64Array or both Float32Array)", fn, xn, yn);
-  return 0;
-}
-
-static int at_least(napi_env env, const char *fn, const char *name, const farray *a, uint64_t need) {
-  if ((uint64_t)a->length >= need) return 1;
-  fail(env, 1, "%s: %s has %zu elements but needs %llu", fn, name, a->length, (unsigned long long)need);
-  return 0;
-}
 
 /* arith(op, a, b, out, broadcast, L): n = out.length; a has >= n elements; b: BC_SAME >= n, BC_SCALAR >= 1,
  * BC_ROW >= L, BC_COL >= n / L (for ROW and COL, L >= 1 divides n). out may be a (in place). */

@@ -17,12 +17,8 @@
 #include <string.h>
 
 #include "args.h"
+#include "simd.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SIMD_CLONES
-#endif
 /* Lets GCC compute both sides of a select (it keeps possibly trapping floating-point operations out of
  * speculation otherwise); values are unchanged, only floating-point exception flags could differ. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -163,12 +159,11 @@ napi_value js_exp(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   farray src, out;
   if (!get_args(env, info, fn, "src, out", 2, argv) || !get_float_array(env, argv[0], fn, "src", &src) ||
-      !get_float_array(env, argv[1], fn, "out", &out)) {
+      !get_float_array(env, argv[1], fn, "out", &out) || !same_type(env, fn, &src, "src", &out, "out")) {
     return NULL;
   }
-  if (src.type != out.type) return fail(env, 0, "%s: src and out must have the same element type (both Float64Array or both Float32Array)", fn);
   const size_t n = out.length;
-  if (src.length < n) return fail(env, 1, "%s: src has %zu elements but needs %zu", fn, src.length, n);
+  if (!at_least(env, fn, "src", &src, n)) return NULL;
   if (src.data != out.data && overlaps(&out, n, &src, n)) return fail(env, 1, "%s: out must be src itself or not overlap it", fn);
   if (src.type == napi_float64_array) exp_d(src.data, out.data, n);
   else exp_f(src.data, out.data, n);

@@ -2,12 +2,7 @@
 #include "fused.h"
 
 #include "args.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SIMD_CLONES
-#endif
+#include "simd.h"
 
 #define SUM_LANES 8
 
