@@ -8,6 +8,7 @@
         "src/elementwise.c",
         "src/fused.c",
         "src/exp.c",
+        "src/gather.c",
         "src/memory.c"
       ],
       "defines": [

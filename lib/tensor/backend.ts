@@ -54,4 +54,9 @@ export interface ElementwiseKernels {
   sumSquares(src: FloatArray): number;
   /** out[i] = Math.exp(src[i]) rounded to out's type (the same values as Math.exp); out may be src. */
   exp(src: FloatArray, out: FloatArray): void;
+  /**
+   * out[(o * n + j) * inner + i] = src[(o * size + index[j]) * inner + i], n = index.length (Tensor.indexSelect's
+   * copies; every index already checked to be in [0, size)). src and out: one storage type.
+   */
+  indexSelect(src: Storage, index: Int32Array, out: Storage, outer: number, size: number, inner: number): void;
 }

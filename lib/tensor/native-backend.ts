@@ -14,7 +14,7 @@ import { portableElementwise } from "./portable-elementwise";
 /** Path of the built addon relative to the project root (see scripts/build-native.ts). */
 export const NATIVE_ADDON_PATH = path.join("lib", "native", "build", "Release", "dlvr_blas.node");
 
-/** What the addon exports (lib/native/src/blas_addon.c, elementwise.c, fused.c and exp.c). */
+/** What the addon exports (lib/native/src/blas_addon.c, elementwise.c, fused.c, exp.c and gather.c). */
 interface BlasAddon {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void;
   arith(op: number, a: FloatArray, b: FloatArray | Uint8Array, out: FloatArray, broadcast: number, L: number): void;
@@ -24,6 +24,9 @@ interface BlasAddon {
   sum(src: FloatArray, out: FloatArray, outer: number, size: number, inner: number): void;
   sumSquares(src: FloatArray): number;
   exp(src: FloatArray, out: FloatArray): void;
+  indexSelect(src: Storage, index: Int32Array, out: Storage, outer: number, size: number, inner: number): void;
+  /** Whether large gathers run on OpenBLAS's worker threads (lib/native/src/gather.c). */
+  readonly threadedGather: boolean;
   tuneMalloc(mmapThreshold: number, trimThreshold: number, topPad: number): boolean;
   adviseHugePages(data: Storage): boolean;
   setNumThreads(n: number): void;
@@ -194,6 +197,11 @@ function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
       // exp.c restates V8's Math.exp (fdlibm) in vector form: the same values, ~5x faster
       if (out.length < NATIVE_MIN_ELEMENTS || !sameFloatType(src, out)) portable.exp(src, out);
       else mod.exp(src, out);
+    },
+    indexSelect(src, index, out, outer, size, inner) {
+      // gather.c copies a large gather (a minibatch) on OpenBLAS's threads, about twice as fast
+      if (out.length < NATIVE_MIN_ELEMENTS) portable.indexSelect(src, index, out, outer, size, inner);
+      else mod.indexSelect(src, index, out, outer, size, inner);
     },
   };
 }

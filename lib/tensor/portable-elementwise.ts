@@ -67,7 +67,18 @@ export const portableElementwise: ElementwiseKernels = {
   exp(src, out) {
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+  },  indexSelect(src, index, out, outer, size, inner) {
+    const n = index.length;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < n; j++) {
+        const from = (o * size + index[j]) * inner;
+        const to = (o * n + j) * inner;
+        if (inner === 1) out[to] = src[from];
+        else out.set(src.subarray(from, from + inner), to);
+      }
+    }
   },
+
 };
 
 /** out[i] = a[i] op b[bBase + bStep * i] for i in [from, to); bStep 0 reads one value, 1 walks along. */

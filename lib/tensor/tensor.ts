@@ -723,16 +723,7 @@ export class Tensor {
     for (let j = 0; j < ix.length; j++) checkedIndex(ix[j], size, d, "indexSelect"); // even when nothing is copied
     const n = ix.length;
     const out = takeStorage(this.dtype, outer * n * inner);
-    const sd = src.data;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < n; j++) {
-        const k = checkedIndex(ix[j], size, d, "indexSelect");
-        const from = (o * size + k) * inner;
-        const to = (o * n + j) * inner;
-        if (inner === 1) out[to] = sd[from];
-        else out.set(sd.subarray(from, from + inner), to);
-      }
-    }
+    elementwise().indexSelect(src.data, ix, out, outer, size, inner);
     const shape = [...this.shape];
     shape[d] = n;
     return new Tensor(out, shape);

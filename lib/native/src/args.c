@@ -101,8 +101,19 @@ int get_dim(napi_env env, napi_value v, const char *fn, const char *name, int *o
   return 1;
 }
 
-static int get_typed(napi_env env, napi_value v, const char *fn, const char *name, farray *out, int allow_bool) {
-  const char *want = allow_bool ? "a Float64Array, Float32Array or Uint8Array" : "a Float64Array or Float32Array";
+/* Which typed arrays an argument may be: a bit per kind, and the words for the error message. */
+enum { KIND_FLOAT = 1, KIND_BOOL = 2, KIND_INT32 = 4 };
+
+static int kind_of(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float64_array: case napi_float32_array: return KIND_FLOAT;
+    case napi_uint8_array: return KIND_BOOL;
+    case napi_int32_array: return KIND_INT32;
+    default: return 0;
+  }
+}
+
+static int get_typed(napi_env env, napi_value v, const char *fn, const char *name, farray *out, int kinds, const char *want) {
   bool is_ta = false;
   if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
     fail(env, 0, "%s: %s must be %s, got %s", fn, name, want, type_name(env, v));
@@ -112,8 +123,7 @@ static int get_typed(napi_env env, napi_value v, const char *fn, const char *nam
     fail(env, 0, "%s: could not read typed array %s", fn, name);
     return 0;
   }
-  if (out->type != napi_float64_array && out->type != napi_float32_array &&
-      !(allow_bool && out->type == napi_uint8_array)) {
+  if (!(kind_of(out->type) & kinds)) {
     fail(env, 0, "%s: %s must be %s, got %s", fn, name, want, type_name(env, v));
     return 0;
   }
@@ -121,11 +131,20 @@ static int get_typed(napi_env env, napi_value v, const char *fn, const char *nam
 }
 
 int get_float_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
-  return get_typed(env, v, fn, name, out, 0);
+  return get_typed(env, v, fn, name, out, KIND_FLOAT, "a Float64Array or Float32Array");
 }
 
 int get_float_or_bool_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
-  return get_typed(env, v, fn, name, out, 1);
+  return get_typed(env, v, fn, name, out, KIND_FLOAT | KIND_BOOL, "a Float64Array, Float32Array or Uint8Array");
+}
+
+int get_storage_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
+  return get_typed(env, v, fn, name, out, KIND_FLOAT | KIND_BOOL | KIND_INT32,
+                   "a Float64Array, Float32Array, Int32Array or Uint8Array");
+}
+
+int get_int32_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out) {
+  return get_typed(env, v, fn, name, out, KIND_INT32, "an Int32Array");
 }
 
 size_t elem_size(const farray *a) {

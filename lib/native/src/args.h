@@ -41,6 +41,10 @@ int get_number(napi_env env, napi_value v, const char *fn, const char *name, dou
 int get_float_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out);
 /** A Float64Array, Float32Array or Uint8Array (a bool tensor's storage). */
 int get_float_or_bool_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out);
+/** Any tensor storage: a Float64Array, Float32Array, Int32Array or Uint8Array. */
+int get_storage_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out);
+/** An Int32Array (an index tensor's storage). */
+int get_int32_array(napi_env env, napi_value v, const char *fn, const char *name, farray *out);
 /** Element size in bytes of any typed array. */
 size_t elem_size(const farray *a);
 /** Whether two arrays' first nx / ny elements share memory. */

@@ -14,6 +14,7 @@
  *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
  *   sumSquares                            fused kernel (fused.h).
  *   exp                                   exp over an array, bit for bit Math.exp (exp.h).
+ *   indexSelect, threadedGather           row gathers, large ones on OpenBLAS's threads (gather.h).
  *   tuneMalloc, adviseHugePages   how tensor memory is allocated (memory.h).
  *
  * Built by scripts/build-native.ts (npm run build:native) into lib/native/build/Release/dlvr_blas.node.
@@ -27,6 +28,7 @@
 #include "elementwise.h"
 #include "exp.h"
 #include "fused.h"
+#include "gather.h"
 #include "memory.h"
 
 /* Declared by OpenBLAS's cblas.h; repeated so the file also compiles if another cblas.h comes first. */
@@ -122,6 +124,14 @@ static napi_value string_value(napi_env env, const char *s) {
   return out;
 }
 
+/* A getter: whether large gathers run on OpenBLAS's threads now (false while it has one thread). */
+static napi_value js_threaded_gather(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_get_boolean(env, gather_threads_available(), &out));
+  return out;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -134,6 +144,8 @@ NAPI_MODULE_INIT() {
       {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"indexSelect", NULL, js_index_select, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threadedGather", NULL, NULL, js_threaded_gather, NULL, NULL, napi_enumerable, NULL},
       {"tuneMalloc", NULL, js_tune_malloc, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, NULL, NULL, NULL, string_value(env, openblas_get_config()), napi_enumerable, NULL},
