@@ -57,9 +57,14 @@ export function takeStorage(dtype: DType, n: number): Storage {
  */
 export function release(...tensors: Array<Tensor | null | undefined>): number {
   let n = 0;
-  for (const t of tensors) {
-    if (t === null || t === undefined) continue;
-    const data = t.data;
+  for (const t of tensors) if (t !== null && t !== undefined) n += releaseStorage(t.data);
+  return n;
+}
+
+/** release() for a bare storage an op took with takeStorage and no longer needs (a scratch buffer). */
+export function releaseStorage(...storages: Storage[]): number {
+  let n = 0;
+  for (const data of storages) {
     if (data.byteLength < POOL_MIN_BYTES || pooled.has(data) || pooledBytes + data.byteLength > POOL_MAX_BYTES) continue;
     // Only whole buffers: a subarray view would hand out memory that other arrays still cover.
     if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) continue;

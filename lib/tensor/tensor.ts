@@ -5,7 +5,7 @@ import {
   type DType, type Storage,
 } from "./dtype";
 import { formatTensor } from "./format";
-import { release, takeStorage } from "./pool";
+import { releaseStorage, takeStorage } from "./pool";
 import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB, rowSum } from "./portable-elementwise";
 import { canCast, castNumber, resultType } from "./promote";
 import {
@@ -647,9 +647,21 @@ export class Tensor {
     const size = this.ndim === 0 ? 1 : this.shape[d];
     const step = this.ndim === 0 ? 0 : this.strides[d];
     const sd = this.data;
-    walkOffsets(idx.shape, withoutDim(this.strides, d), this.offset, (pos, off) => {
-      out[pos] = sd[off + checkedIndex(ix[pos], size, d, "gather") * step];
-    });
+    if (this.ndim === 2) {
+      // scores.gather(1, y) on a batch: the same positions as the walk below, without a call per element
+      const [R, C] = idx.shape;
+      const [s0, s1] = this.strides;
+      for (let r = 0, pos = 0; r < R; r++) {
+        for (let c = 0; c < C; c++, pos++) {
+          const k = checkedIndex(ix[pos], size, d, "gather");
+          out[pos] = sd[this.offset + (d === 0 ? k * s0 + c * s1 : r * s0 + k * s1)];
+        }
+      }
+    } else {
+      walkOffsets(idx.shape, withoutDim(this.strides, d), this.offset, (pos, off) => {
+        out[pos] = sd[off + checkedIndex(ix[pos], size, d, "gather") * step];
+      });
+    }
     const result = new Tensor(out, idx.shape);
     return squeezeBack ? result.squeeze(d) : result;
   }
@@ -685,6 +697,22 @@ export class Tensor {
     const td = this.data, vd = values.data;
     const v0 = values.data[values.offset];
     const bool = this.dtype === "bool";
+    if (this.ndim === 2) {
+      // dscores.scatterAdd_(1, y, -1) on a batch: the walk below, in the same order, without a call per element
+      const [R, C] = idx.shape;
+      const [s0, s1] = this.strides;
+      const [v0s, v1s] = scalar ? [0, 0] : values.strides;
+      for (let r = 0, pos = 0; r < R; r++) {
+        for (let c = 0; c < C; c++, pos++) {
+          const k = checkedIndex(ix[pos], size, d, op);
+          const target = this.offset + (d === 0 ? k * s0 + c * s1 : r * s0 + k * s1);
+          const v = scalar ? v0 : vd[values.offset + r * v0s + c * v1s];
+          const sum = accumulate ? td[target] + v : v;
+          td[target] = bool ? (sum !== 0 ? 1 : 0) : sum;
+        }
+      }
+      return this;
+    }
     // Positions in the index walk this tensor (except along dim) and src in step.
     const srcOffsets: number[] = [];
     if (!scalar) walkOffsets(idx.shape, values.strides, values.offset, (pos, off) => { srcOffsets[pos] = off; });
@@ -1024,6 +1052,7 @@ export function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdi
     const flat = reduce(t.reshape(-1), 0, false);
     return keepdim ? flat.reshape(t.shape.map(() => 1)) : flat;
   }
+  if (typeof dim === "number") return reduce(t, normDim(dim, t.ndim, op), keepdim);
   const dims = (typeof dim === "number" ? [dim] : dim).map((d) => normDim(d, t.ndim, op));
   if (new Set(dims).size !== dims.length) throw new RangeError(`${op}: dim appears more than once in [${dims.join(", ")}]`);
   let out = t;
@@ -1111,7 +1140,7 @@ function logsumexpAlong(x: Tensor, dim: number, keepdim: boolean): Tensor {
       out[o * inner + i] = x.dtype === "float32" ? Math.fround(Math.log(Math.fround(sum))) + m : Math.log(sum) + m;
     }
   }
-  release(new Tensor(diffs, [diffs.length]));
+  releaseStorage(diffs);
   return new Tensor(out, outShape);
 }
 
