@@ -21,6 +21,7 @@ interface RawAddon {
   clamp(...args: unknown[]): void;
   sum(...args: unknown[]): void;
   exp(...args: unknown[]): void;
+  logsumexpRows(...args: unknown[]): void;
 }
 
 function rawAddon(): RawAddon {
@@ -208,6 +209,8 @@ describe.skipIf(!run)("native elementwise argument checks", () => {
     expect(() => addon.arith(0, f64(2))).toThrow(/arith expects 6 arguments/);
     expect(() => addon.exp(f64(2), f32(2))).toThrow(/exp: src and out must have the same element type/);
     expect(() => addon.exp([1, 2], f64(2))).toThrow(/exp: src must be a Float64Array or Float32Array, got Array/);
+    expect(() => addon.logsumexpRows(f64(4), f32(2), f64(2), 2, 2)).toThrow(/logsumexpRows: src and shifts must have the same element type/);
+    expect(() => addon.logsumexpRows(f64(4), f64(2), new Int32Array(2), 2, 2)).toThrow(/sums must be a Float64Array/);
   });
 
   it("rejects bad sizes, codes and overlapping memory with RangeError", () => {
@@ -226,6 +229,10 @@ describe.skipIf(!run)("native elementwise argument checks", () => {
     expect(() => addon.sum(f64(6), f64(3), 3, 2, -1)).toThrow(/inner must be an integer/);
     expect(() => addon.exp(f64(3), f64(4))).toThrow(RangeError);
     expect(() => addon.exp(buf.subarray(0, 6), buf.subarray(2, 8))).toThrow(/exp: out must be src itself or not overlap it/);
+    expect(() => addon.logsumexpRows(f64(5), f64(2), f64(2), 2, 3)).toThrow(/src has 5 elements but needs 6/);
+    expect(() => addon.logsumexpRows(f64(6), f64(1), f64(2), 2, 3)).toThrow(/shifts has 1 elements but needs 2/);
+    expect(() => addon.logsumexpRows(f64(6), f64(2), f64(2), 2, 0)).toThrow(/size must be at least 1/);
+    expect(() => addon.logsumexpRows(buf.subarray(0, 6), buf.subarray(5, 7), f64(2), 2, 3)).toThrow(/must not share memory/);
   });
 
   it("leaves everything past n alone and accepts empty arrays", () => {

@@ -59,4 +59,9 @@ export interface ElementwiseKernels {
    * copies; every index already checked to be in [0, size)). src and out: one storage type.
    */
   indexSelect(src: Storage, index: Int32Array, out: Storage, outer: number, size: number, inner: number): void;
+  /**
+   * logsumexp's work on packed rows (rows x size, size >= 1): shifts[r] = the row's max (0 when that is +-inf or
+   * NaN) and sums[r] = the 8-lane row sum of exp(x - shift), each intermediate stored in the dtype. One type.
+   */
+  logsumexpRows(src: FloatArray, shifts: FloatArray, sums: FloatArray, rows: number, size: number): void;
 }

@@ -25,6 +25,7 @@ interface BlasAddon {
   sumSquares(src: FloatArray): number;
   exp(src: FloatArray, out: FloatArray): void;
   indexSelect(src: Storage, index: Int32Array, out: Storage, outer: number, size: number, inner: number): void;
+  logsumexpRows(src: FloatArray, shifts: FloatArray, sums: FloatArray, rows: number, size: number): void;
   /** Whether large gathers run on OpenBLAS's worker threads (lib/native/src/gather.c). */
   readonly threadedGather: boolean;
   tuneMalloc(mmapThreshold: number, trimThreshold: number, topPad: number): boolean;
@@ -202,6 +203,13 @@ function nativeElementwise(mod: BlasAddon): ElementwiseKernels {
       // gather.c copies a large gather (a minibatch) on OpenBLAS's threads, about twice as fast
       if (out.length < NATIVE_MIN_ELEMENTS) portable.indexSelect(src, index, out, outer, size, inner);
       else mod.indexSelect(src, index, out, outer, size, inner);
+    },
+    logsumexpRows(src, shifts, sums, rows, size) {
+      if (rows * size < NATIVE_MIN_ELEMENTS || !sameFloatType(src, shifts) || !sameFloatType(src, sums)) {
+        portable.logsumexpRows(src, shifts, sums, rows, size);
+      } else {
+        mod.logsumexpRows(src, shifts, sums, rows, size);
+      }
     },
   };
 }

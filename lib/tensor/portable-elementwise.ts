@@ -1,5 +1,6 @@
 import type { ArithOp, CompareOp, ElementwiseKernels, FloatArray } from "./backend";
-import type { Storage } from "./dtype";
+import { dtypeOf, type Storage } from "./dtype";
+import { releaseStorage, takeStorage } from "./pool";
 
 /**
  * The elementwise loops in TypeScript: the definition every backend must match bit for bit (the native kernels
@@ -67,7 +68,8 @@ export const portableElementwise: ElementwiseKernels = {
   exp(src, out) {
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
-  },  indexSelect(src, index, out, outer, size, inner) {
+  },
+  indexSelect(src, index, out, outer, size, inner) {
     const n = index.length;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
@@ -77,7 +79,24 @@ export const portableElementwise: ElementwiseKernels = {
         else out.set(src.subarray(from, from + inner), to);
       }
     }
+  },  logsumexpRows(src, shifts, sums, rows, size) {
+    const diffs = takeStorage(dtypeOf(src), rows * size) as FloatArray;
+    for (let r = 0; r < rows; r++) {
+      const first = r * size;
+      let m = src[first];
+      for (let k = 1; k < size && m === m; k++) {
+        const v = src[first + k];
+        if (v !== v || v > m) m = v;
+      }
+      if (!Number.isFinite(m)) m = 0; // inf - inf would be NaN: such rows shift by 0
+      shifts[r] = m;
+      for (let k = 0; k < size; k++) diffs[first + k] = src[first + k] - m;
+    }
+    portableElementwise.exp(diffs, diffs);
+    for (let r = 0; r < rows; r++) sums[r] = rowSum(diffs, r * size, size);
+    releaseStorage(diffs);
   },
+
 
 };
 

@@ -6,7 +6,7 @@ import {
 } from "./dtype";
 import { formatTensor } from "./format";
 import { releaseStorage, takeStorage } from "./pool";
-import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB, rowSum } from "./portable-elementwise";
+import { ADD, COL, DIV, GE, GT, LE, LT, MUL, ROW, SAME, SCALAR, SUB } from "./portable-elementwise";
 import { canCast, castNumber, resultType } from "./promote";
 import {
   broadcastShapes, contiguousStrides, formatShape, inferShape, normDim, numelOf, sameShape, splitAround, viewStrides,
@@ -1082,6 +1082,11 @@ export function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: num
   const values = allocate(t.dtype, outer * inner);
   const indices = new Int32Array(outer * inner);
   const sd = src.data;
+  if (inner === 1) {
+    extremeRows(sd, values, indices, outer, size, sign);
+    const shape = reducedShape(src.shape, d, keepdim);
+    return { values: new Tensor(values, shape), indices: new Tensor(indices, shape) };
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = sd[o * size * inner + i];
@@ -1101,6 +1106,23 @@ export function extremeAlong(t: Tensor, dim: number, keepdim: boolean, sign: num
   return { values: new Tensor(values, shape), indices: new Tensor(indices, shape) };
 }
 
+/** extremeAlong on packed rows (a batch of scores' max): the same rule, without the strided indexing. */
+function extremeRows(sd: Storage, values: Storage, indices: Int32Array, rows: number, size: number, sign: number): void {
+  for (let o = 0, first = 0; o < rows; o++, first += size) {
+    let best = sd[first];
+    let bestK = 0;
+    for (let k = 1; k < size && best === best; k++) {
+      const v = sd[first + k];
+      if (v !== v || (sign > 0 ? v > best : v < best)) {
+        best = v;
+        bestK = k;
+      }
+    }
+    values[o] = best;
+    indices[o] = bestK;
+  }
+}
+
 /**
  * log(sum(exp(x))) over one dim of a floating tensor; an empty dim gives -inf. One pass per output element, with
  * the values of the op-by-op form `m = max(x, dim)` (a row of +-inf or NaN shifts by 0 instead: inf - inf would
@@ -1114,6 +1136,15 @@ function logsumexpAlong(x: Tensor, dim: number, keepdim: boolean): Tensor {
   if (size === 0) return new Tensor(allocate(x.dtype, outer * inner).fill(-Infinity), outShape);
   const src = x.contiguous().data as FloatArray;
   const out = takeStorage(x.dtype, outer * inner) as FloatArray;
+  const f32 = x.dtype === "float32";
+  if (inner === 1) {
+    // rows along the last dim (a batch of scores): shifts into out, then out = log(sum) + shift
+    const sums = takeStorage(x.dtype, outer) as FloatArray;
+    elementwise().logsumexpRows(src, out, sums, outer, size);
+    for (let o = 0; o < outer; o++) out[o] = f32 ? Math.fround(Math.log(sums[o])) + out[o] : Math.log(sums[o]) + out[o];
+    releaseStorage(sums);
+    return new Tensor(out, outShape);
+  }
   // shifts[o * inner + i]: the max along dim, or 0 for a row of +-inf or NaN; diffs = x - shift, stored in the dtype
   const diffs = takeStorage(x.dtype, outer * size * inner) as FloatArray;
   for (let o = 0; o < outer; o++) {
@@ -1134,10 +1165,9 @@ function logsumexpAlong(x: Tensor, dim: number, keepdim: boolean): Tensor {
     for (let i = 0; i < inner; i++) {
       const first = o * size * inner + i;
       let sum = 0;
-      if (inner === 1) sum = rowSum(diffs, first, size);
-      else for (let k = 0; k < size; k++) sum += diffs[first + k * inner];
+      for (let k = 0; k < size; k++) sum += diffs[first + k * inner];
       const m = out[o * inner + i];
-      out[o * inner + i] = x.dtype === "float32" ? Math.fround(Math.log(Math.fround(sum))) + m : Math.log(sum) + m;
+      out[o * inner + i] = f32 ? Math.fround(Math.log(Math.fround(sum))) + m : Math.log(sum) + m;
     }
   }
   releaseStorage(diffs);

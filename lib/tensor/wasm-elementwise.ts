@@ -107,5 +107,6 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     // Math.exp in TypeScript: WebAssembly has no exp instruction, and a port would have to match V8's bits
     exp: portable.exp,
     indexSelect: portable.indexSelect,
+    logsumexpRows: portable.logsumexpRows,
   };
 }

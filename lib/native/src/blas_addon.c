@@ -12,7 +12,7 @@
  *   config             openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
  *   coreName           openblas_get_corename(), e.g. "SkylakeX".
  *   arith, compareScalar, axpy, clamp, sum   elementwise kernels (elementwise.h), all on typed arrays' memory.
- *   sumSquares                            fused kernel (fused.h).
+ *   sumSquares, logsumexpRows             fused kernels (fused.h).
  *   exp                                   exp over an array, bit for bit Math.exp (exp.h).
  *   indexSelect, threadedGather           row gathers, large ones on OpenBLAS's threads (gather.h).
  *   tuneMalloc, adviseHugePages   how tensor memory is allocated (memory.h).
@@ -143,6 +143,7 @@ NAPI_MODULE_INIT() {
       {"clamp", NULL, js_clamp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sum", NULL, js_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumSquares", NULL, js_sum_squares, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"logsumexpRows", NULL, js_logsumexp_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"indexSelect", NULL, js_index_select, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threadedGather", NULL, NULL, js_threaded_gather, NULL, NULL, napi_enumerable, NULL},

@@ -126,6 +126,9 @@ DEFINE_CLAMP(clamp_f, float)
 DEFINE_SUM(sum_d, double)
 DEFINE_SUM(sum_f, float)
 
+void row_sums_d(const double *src, double *out, size_t rows, size_t size) { sum_d(src, out, rows, size, 1, NULL); }
+void row_sums_f(const float *src, float *out, size_t rows, size_t size) { sum_f(src, out, rows, size, 1, NULL); }
+
 /* ------------------------------------------------------------------------------------------------ bindings */
 
 static int is_f64(const farray *a) { return a->type == napi_float64_array; }

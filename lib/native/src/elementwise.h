@@ -7,6 +7,7 @@
 #define DLVR_ELEMENTWISE_H
 
 #include <node_api.h>
+#include <stddef.h>
 
 /** arith(op, a, b, out, broadcast, L): out[i] = a[i] op b[j], op 0..3 = + - * /; see elementwise.c. */
 napi_value js_arith(napi_env env, napi_callback_info info);
@@ -18,5 +19,9 @@ napi_value js_axpy(napi_env env, napi_callback_info info);
 napi_value js_clamp(napi_env env, napi_callback_info info);
 /** sum(src, out, outer, size, inner): out[o*inner+i] = sum over k of src[(o*size+k)*inner+i]. */
 napi_value js_sum(napi_env env, napi_callback_info info);
+
+/** out[r] = the row sum of src's row r (rows x size, packed), as js_sum computes it (for other kernels). */
+void row_sums_d(const double *src, double *out, size_t rows, size_t size);
+void row_sums_f(const float *src, float *out, size_t rows, size_t size);
 
 #endif

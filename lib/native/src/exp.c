@@ -140,7 +140,7 @@ SIMD_CLONES static void exp_block(const double *restrict in, double *restrict re
 
 /* Blocks through local buffers, so out may be src; each value rounded once to T. */
 #define DEFINE_EXP(NAME, T)                                         \
-  static void NAME(const T *src, T *out, size_t n) {                \
+  void NAME(const T *src, T *out, size_t n) {                       \
     double in[BLOCK], res[BLOCK];                                   \
     for (size_t start = 0; start < n; start += BLOCK) {             \
       const size_t len = n - start < BLOCK ? n - start : BLOCK;     \

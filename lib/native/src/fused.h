@@ -11,4 +11,9 @@
  * (as elementwise.c's row sum), the total rounded to the element type: what t.mul(t).sum() stores. */
 napi_value js_sum_squares(napi_env env, napi_callback_info info);
 
+/** logsumexpRows(src, shifts, sums, rows, size): for each packed row of src (rows x size, size >= 1), shifts[r] =
+ * its max (0 if that is +-inf or NaN) and sums[r] = the row sum of exp(x - shift), every intermediate rounded to
+ * the element type as Tensor.logsumexp's portable loop stores it; the caller adds log(sums[r]) + shifts[r]. */
+napi_value js_logsumexp_rows(napi_env env, napi_callback_info info);
+
 #endif

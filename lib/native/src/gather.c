@@ -69,7 +69,7 @@ static void copy_chunk(blaslong m, blaslong n, blaslong k, double alpha, double 
 static void copy_threaded(const gather_job *job, size_t rows, int threads) {
   double one = 1.0;
   blas_level1_thread(BLAS_MODE_DOUBLE, (blaslong)rows, 0, 0, &one, NULL, 0, NULL, 1, (void *)job, 0,
-                     (int (*)(void))copy_chunk, threads);
+                     (int (*)(void))(void (*)(void))copy_chunk, threads); /* OpenBLAS casts it back */
 }
 
 static int version_known(void) {
