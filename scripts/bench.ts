@@ -231,7 +231,9 @@ function noteWorst(worst: Worst, key: string, ratio: number): void {
 function backendKernel(b: BackendName, threads: number | null): string {
   if (b === "native") {
     const native = loadNativeBackend().backend;
-    return native ? `${native.blasConfig}, ${threads ?? "?"} BLAS threads, ${native.addonPath}` : "not loaded";
+    if (!native) return "not loaded";
+    const gather = native.threadedGather() ? "large gathers on OpenBLAS's threads" : "gathers on one thread";
+    return `${native.blasConfig}, ${threads ?? "?"} BLAS threads, ${gather}, ${native.addonPath}`;
   }
   if (b === "wasm") {
     const wasm = loadWasmBackend().backend;

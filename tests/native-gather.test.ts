@@ -66,6 +66,7 @@ describe.skipIf(!run)("native indexSelect copies the same bytes as the portable 
   it("runs large gathers on OpenBLAS's threads when it has two", () => {
     addon.setNumThreads(2);
     expect(addon.threadedGather).toBe(true);
+    expect(loaded.backend!.threadedGather()).toBe(true); // what the bench prints
   });
 
   for (const threads of [2, 1]) {

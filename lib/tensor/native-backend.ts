@@ -45,6 +45,8 @@ export interface NativeBackend extends GemmBackend {
   readonly addonPath: string;
   /** Whether the memory tuning below is on: glibc keeps freed tensor memory, big tensors get huge pages. */
   readonly memoryTuned: boolean;
+  /** Whether large indexSelect gathers run on OpenBLAS's worker threads now (lib/native/src/gather.c). */
+  threadedGather(): boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ function load(): NativeLoadResult {
     }
     return { backend: null, reason: `could not load ${file}: ${message(e)} (rebuild with \`npm run build:native\`)` };
   }
-  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "sumSquares", "exp", "tuneMalloc", "adviseHugePages"]
+  const missing = ["gemm", "setNumThreads", "getNumThreads", "arith", "compareScalar", "axpy", "clamp", "sum", "sumSquares", "exp", "indexSelect", "logsumexpRows", "tuneMalloc", "adviseHugePages"]
     .filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
   if (missing.length > 0) {
     return { backend: null, reason: `${file} is an older or different build (no ${missing.join(", ")}); rebuild with \`npm run build:native\`` };
@@ -143,6 +145,7 @@ function load(): NativeLoadResult {
     blasConfig: typeof mod.config === "string" ? mod.config : "OpenBLAS",
     addonPath: file,
     memoryTuned,
+    threadedGather: () => mod.threadedGather,
     gemm(transA, transB, m, n, k, a, b, c) {
       gemm(transA, transB, m, n, k, a, b, c);
     },
