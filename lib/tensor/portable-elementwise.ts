@@ -79,7 +79,8 @@ export const portableElementwise: ElementwiseKernels = {
         else out.set(src.subarray(from, from + inner), to);
       }
     }
-  },  logsumexpRows(src, shifts, sums, rows, size) {
+  },
+  logsumexpRows(src, shifts, sums, rows, size) {
     const diffs = takeStorage(dtypeOf(src), rows * size) as FloatArray;
     for (let r = 0; r < rows; r++) {
       const first = r * size;
@@ -96,8 +97,6 @@ export const portableElementwise: ElementwiseKernels = {
     for (let r = 0; r < rows; r++) sums[r] = rowSum(diffs, r * size, size);
     releaseStorage(diffs);
   },
-
-
 };
 
 /** out[i] = a[i] op b[bBase + bStep * i] for i in [from, to); bStep 0 reads one value, 1 walks along. */
