@@ -1053,7 +1053,7 @@ export function reduceDims(t: Tensor, dim: number | number[] | undefined, keepdi
     return keepdim ? flat.reshape(t.shape.map(() => 1)) : flat;
   }
   if (typeof dim === "number") return reduce(t, normDim(dim, t.ndim, op), keepdim);
-  const dims = (typeof dim === "number" ? [dim] : dim).map((d) => normDim(d, t.ndim, op));
+  const dims = dim.map((d) => normDim(d, t.ndim, op));
   if (new Set(dims).size !== dims.length) throw new RangeError(`${op}: dim appears more than once in [${dims.join(", ")}]`);
   let out = t;
   for (const d of [...dims].sort((x, y) => y - x)) out = reduce(out, d, keepdim);
