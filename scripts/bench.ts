@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --repeat N] [--rounds R] [--show-rounds] [--backends native,portable] [--no-numpy] [--no-torch]
  *                 [--threads T] [--only kernel|matmul|softmax|net|e2e|grader] [--full-recipe] [--e2e-rounds R]
+ *                 [--spell-wait S]
  *
  * Times the tensor toolkit's hot paths on every available backend and, where Debian's python3-numpy and
  * python3-torch are installed, numpy and PyTorch ("peers") on the same shapes in the same run. Timings move by
@@ -22,6 +23,13 @@
  * `npm run` scripts start Node) and without (plain `tsx` / `node`), each peer in a fresh helper. Iterations are
  * scaled by 0.1 unless --full-recipe. Each row also prints every side's spread (slowest / fastest round), and
  * the summary says whether the run was calm (every spread within 1.5x) or which side's rounds varied most.
+ *
+ * Slow spells (scripts/bench-spells.ts): this VM has spells of 10-40 s in which multi-threaded work runs ~2.5x
+ * slower, and a side can sit in one for all its rounds of a row, which no spread of its own rounds shows. A probe
+ * (a cache line's round trip between two threads) is read before and after every measured round; a round waits
+ * for a calm reading before it starts (--spell-wait S seconds in all, default 300), rounds bracketed by a spell
+ * reading are marked, an end-to-end side's best is its best calm round, and a row where a side had no calm
+ * round is named in the summary.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -37,6 +45,9 @@ import { loadWasmBackend, setWasmThreads } from "../lib/tensor/wasm-backend";
 import { benchA3 } from "../grader/samples/bench";
 import { queueBenchRows } from "../grader/queue/bench";
 import { E2E_ROWS, type E2EResult } from "./bench-e2e";
+import {
+  SPELL_FACTOR, bestCalmRound, calmNs, inSpell, newSpellLog, probeNow, startSpellProbe, waitForCalm, type SpellLog, type SpellProbe,
+} from "./bench-spells";
 
 interface Workload {
   name: string;
@@ -254,6 +265,17 @@ function peerKernel(p: Peer): string {
 interface Options {
   repeat: string; rounds: string; showRounds?: boolean; numpy: boolean; torch: boolean; only?: string; backends?: string;
   submissions: string; threads?: string; fullRecipe?: boolean; e2eRounds: string; e2eScale?: string; queue: boolean;
+  spellWait: string;
+}
+
+/** The probe and its readings, passed to every measured round. */
+interface Spells {
+  probe: SpellProbe | null;
+  log: SpellLog;
+  /** Rounds measured and rounds bracketed by a spell reading, per group, for the summary. */
+  rounds: { workload: number; workloadSpells: number; e2e: number; e2eSpells: number };
+  /** End-to-end "<row>: <side>" that had no calm round. */
+  noCalm: string[];
 }
 
 async function main(): Promise<void> {
@@ -271,6 +293,7 @@ async function main(): Promise<void> {
     .option("--e2e-rounds <n>", "end-to-end rows: rounds (best wall time per side; each side's spread is printed)", "3")
     .option("--submissions <n>", "grader group: solution-based A3 submissions to grade", "40")
     .option("--no-queue", "grader group: skip the Redis queue rows (one and two local workers)")
+    .option("--spell-wait <s>", "seconds in all a round may wait for the machine to leave a slow spell (0: only mark them)", "300")
     .parse()
     .opts<Options>();
   const repeat = Math.max(1, Number(opts.repeat));
@@ -326,7 +349,20 @@ async function main(): Promise<void> {
   const worst: Worst = new Map();
   const noise = new Map<string, number>(); // per end-to-end side: its largest spread of rounds
   const e2eRounds = Math.max(1, Number(opts.e2eRounds));
+  const spells: Spells = {
+    probe: null, log: newSpellLog(Math.max(0, Number(opts.spellWait))),
+    rounds: { workload: 0, workloadSpells: 0, e2e: 0, e2eSpells: 0 }, noCalm: [],
+  };
   if (workloads.length > 0 || runE2E) {
+    const started = await startSpellProbe(cpus().length);
+    if (typeof started === "string") console.log(`spell probe: none (${started}); only the spreads of rounds tell noise`);
+    else {
+      spells.probe = started;
+      for (let i = 0; i < 3; i++) probeNow(started, spells.log);
+      console.log(`spell probe: a cache line's round trip between two threads takes ${calmNs(spells.log).toFixed(0)} ns now; ` +
+        `a round bracketed by a reading over ${SPELL_FACTOR}x the run's lowest is marked as in a slow spell, and rounds wait ` +
+        `for a calm reading (${spells.log.waitBudgetS} s in all)`);
+    }
     const peers: Peer[] = [];
     for (const name of ["numpy", "torch"] as const) {
       if (!opts[name]) continue;
@@ -338,13 +374,14 @@ async function main(): Promise<void> {
       console.log("\nKernels each side used:");
       for (const b of backends) console.log(`  ${b.padEnd(8)} ${backendKernel(b, native ? getNativeThreads() : null)}`);
       for (const p of peers) console.log(`  ${p.name.padEnd(8)} ${peerKernel(p)}`);
-      if (workloads.length > 0) await benchWorkloads(workloads, backends, peers, repeat, Math.max(1, Number(opts.rounds)), Boolean(opts.showRounds), worst);
+      if (workloads.length > 0) await benchWorkloads(workloads, backends, peers, repeat, Math.max(1, Number(opts.rounds)), Boolean(opts.showRounds), worst, spells);
       if (runE2E) {
         const scale = opts.e2eScale !== undefined ? Number(opts.e2eScale) : opts.fullRecipe ? 1 : 0.1;
-        await benchE2E(backends[0], peers, scale, threads, e2eRounds, Boolean(opts.showRounds), worst, noise);
+        await benchE2E(backends[0], peers, scale, threads, e2eRounds, Boolean(opts.showRounds), worst, noise, spells);
       }
     } finally {
       for (const p of peers) p.close();
+      await spells.probe?.close();
     }
   }
   if (worst.size) {
@@ -357,6 +394,7 @@ async function main(): Promise<void> {
     for (const [peer, parts] of byPeer) console.log(`summary: worst ratio to ${peer}: ${parts.join(", ")}`);
     const verdict = noiseSummary(noise, e2eRounds);
     if (verdict !== null) console.log(verdict);
+    if (spells.probe !== null) console.log(spellSummary(spells));
   }
   if (want("grader")) {
     // Class-scale grading: the same batch grader as `npm run grade`, on solution-based A3 submissions.
@@ -370,6 +408,7 @@ async function main(): Promise<void> {
 
 async function benchWorkloads(
   workloads: Workload[], backends: BackendName[], peers: Peer[], repeat: number, rounds: number, showRounds: boolean, worst: Worst,
+  spells: Spells,
 ): Promise<void> {
   console.log(peers.length
     ? `\nWorkloads: ms per backend and peer (best of ${rounds} interleaved rounds), ratio to each peer (1.00 = the peer's speed):`
@@ -390,6 +429,7 @@ async function benchWorkloads(
     const inRounds = steps.filter((s) => s.interleaved);
     const peerMs = peers.map(() => [] as number[]);
     for (let r = 0; r < rounds; r++) {
+      const before = await waitForCalm(spells.probe, spells.log);
       for (const [i, p] of peers.entries()) {
         peerMs[i].push(await p.measure(w.name, w.dtype, repeat));
         // OpenBLAS threads spin for ~0.1 s after a call before sleeping: let the peer's go idle (and ours after
@@ -401,9 +441,13 @@ async function benchWorkloads(
         s.ms.push(medianMs(s.step, s.repeat));
         if (peers.length) await settle();
       }
+      const after = probeNow(spells.probe, spells.log);
+      const spell = inSpell([before, after], calmNs(spells.log));
+      spells.rounds.workload++;
+      if (spell) spells.rounds.workloadSpells++;
       if (showRounds) {
         console.log(`  ${w.name} ${w.dtype} round ${r + 1}: ` + inRounds.map((s) => `${s.backend} ${fmt(s.ms[r])} ms`).join(", ") +
-          peers.map((p, i) => `, ${p.name} ${fmt(peerMs[i][r])} ms`).join(""));
+          peers.map((p, i) => `, ${p.name} ${fmt(peerMs[i][r])} ms`).join("") + (spell ? ` ${spellMark(before, after)}` : ""));
       }
     }
     for (const s of steps.filter((x) => !x.interleaved)) {
@@ -459,7 +503,7 @@ async function freshPeerE2E(name: PeerName, row: string, scale: number, threads:
 
 async function benchE2E(
   backend: BackendName, peers: Peer[], scale: number, threads: number, rounds: number, showRounds: boolean, worst: Worst,
-  noise: Map<string, number>,
+  noise: Map<string, number>, spells: Spells,
 ): Promise<void> {
   const recipe = scale === 1 ? "the full course recipe" : `the course recipe with iterations x ${scale} (--full-recipe for all)`;
   console.log(`\nEnd to end: ${recipe}; wall s / system s per side (best wall of ${rounds} interleaved rounds), wall ratio to each peer:`);
@@ -474,14 +518,30 @@ async function benchE2E(
   console.log(header.join(" "));
   for (const row of E2E_ROWS) {
     const results = sides.map(() => [] as E2EResult[]);
+    const brackets = sides.map(() => [] as Array<[number, number]>); // the probe's readings before and after each run
+    // Judged once, right after the run, so its mark, the summary's count and the choice of best round agree.
+    const spell = sides.map(() => [] as boolean[]);
     for (let r = 0; r < rounds; r++) {
       for (const [i, s] of sides.entries()) {
+        const before = await waitForCalm(spells.probe, spells.log);
         results[i].push(await s.run(row));
+        brackets[i].push([before, probeNow(spells.probe, spells.log)]);
+        spell[i].push(inSpell(brackets[i][r], calmNs(spells.log)));
         await settle();
       }
-      if (showRounds) console.log(`  ${row} round ${r + 1}: ` + sides.map((s, i) => `${s.name} ${(results[i][r].ms / 1000).toFixed(2)} s wall ${(results[i][r].sys_ms / 1000).toFixed(2)} s sys ${results[i][r].faults} faults`).join(", "));
+      if (showRounds) {
+        console.log(`  ${row} round ${r + 1}: ` + sides.map((s, i) => {
+          const mark = spell[i][r] ? ` ${spellMark(...brackets[i][r])}` : "";
+          return `${s.name} ${(results[i][r].ms / 1000).toFixed(2)} s wall ${(results[i][r].sys_ms / 1000).toFixed(2)} s sys ${results[i][r].faults} faults${mark}`;
+        }).join(", "));
+      }
     }
-    const best = results.map((rs) => rs.reduce((a, b) => (b.ms < a.ms ? b : a)));
+    // Each side's best calm round: a side whose every round overlapped a spell keeps its best, and is named.
+    const picks = results.map((rs, i) => bestCalmRound(rs.map((x) => x.ms), spell[i]));
+    const best = picks.map((p, i) => results[i][p.index]);
+    spells.rounds.e2e += rounds * sides.length;
+    spells.rounds.e2eSpells += spell.flat().filter(Boolean).length;
+    const noCalm = sides.filter((_, i) => !picks[i].calmFound).map((s) => s.name);
     const cells = [row.padEnd(40), "float64", ...best.map((b) => `${(b.ms / 1000).toFixed(2)} / ${(b.sys_ms / 1000).toFixed(2)}`.padStart(16))];
     for (const [pi, p] of peers.entries()) {
       for (const [i, s] of sides.slice(0, 2).entries()) {
@@ -496,7 +556,30 @@ async function benchE2E(
       console.log(`  ${row} spread (slowest / fastest round): ` + sides.map((s, i) => `${s.name} ${spreads[i].toFixed(2)}`).join(", "));
       for (const [i, s] of sides.entries()) noise.set(s.name, Math.max(noise.get(s.name) ?? 0, spreads[i]));
     }
+    if (noCalm.length) {
+      console.log(`  ${row}: no calm round for ${noCalm.join(", ")} (every one overlapped a slow spell): its ratios do not compare like with like`);
+      spells.noCalm.push(`${row} (${noCalm.join(", ")})`);
+    }
   }
+}
+
+/** "[spell: 105 / 340 ns]": the probe's readings around a round that overlapped a spell. */
+function spellMark(before: number, after: number): string {
+  const ns = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(0));
+  return `[spell: ${ns(before)} / ${ns(after)} ns]`;
+}
+
+function spellSummary(spells: Spells): string {
+  const { workload, workloadSpells, e2e, e2eSpells } = spells.rounds;
+  const counts = [
+    ...(workload ? [`${workloadSpells} of ${workload} workload rounds`] : []),
+    ...(e2e ? [`${e2eSpells} of ${e2e} end-to-end runs`] : []),
+  ].join(" and ");
+  const waited = spells.log.waitedS >= 0.5 ? `; waited ${spells.log.waitedS.toFixed(0)} s for calm readings` : "";
+  const verdict = !e2e ? "" : spells.noCalm.length
+    ? `; no calm end-to-end round for ${spells.noCalm.join(", ")}: rerun those rows`
+    : "; every end-to-end side had a calm round in every row";
+  return `summary: spell probe (calm round trip ${calmNs(spells.log).toFixed(0)} ns): ${counts || "no rounds"} overlapped a slow spell${waited}${verdict}`;
 }
 
 /**

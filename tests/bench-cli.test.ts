@@ -32,7 +32,7 @@ function bench(args: string[], timeoutMs = 110_000): Promise<{ code: number | nu
 describe("npm run bench", () => {
   it.skipIf(!hasNumpy)("prints the softmax rows for both dtypes with every backend, its ratio to each peer and the kernels every side used", async () => {
     const backends = hasNative ? "native,portable" : "portable";
-    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--threads", "1", "--backends", backends]);
+    const { code, out } = await bench(["--only", "softmax", "--repeat", "1", "--rounds", "2", "--threads", "1", "--backends", backends, "--spell-wait", "20"]);
     expect(code, out).toBe(0);
     expect(out).toMatch(/best of 2 interleaved rounds/);
     const n = backends.split(",").length;
@@ -56,11 +56,17 @@ describe("npm run bench", () => {
       if (hasNative) expect(core(kernelLine(p)), out).toBe(core(kernelLine("native")));
     }
     if (hasNative) expect(kernelLine("native"), out).toMatch(/, 1 BLAS threads, /);
+    // The slow-spell probe: its calm reading first, and how many of the 2 rounds x 2 rows overlapped a spell last.
+    expect(out).toMatch(/^spell probe: a cache line's round trip between two threads takes \d+ ns now; .* \(20 s in all\)$/m);
+    const spells = /^summary: spell probe \(calm round trip \d+ ns\): (\d+) of (\d+) workload rounds overlapped a slow spell/m.exec(out);
+    expect(spells, out).toBeTruthy();
+    expect(Number(spells![2])).toBe(4);
+    expect(Number(spells![1])).toBeLessThanOrEqual(4);
   });
 
   it.skipIf(!hasNumpy)("prints the end-to-end rows with wall and system time per side and the ratios, every round cold", async () => {
     const backend = hasNative ? "native" : "portable";
-    const { code, out } = await bench(["--only", "e2e", "--e2e-scale", "0.004", "--e2e-rounds", "2", "--show-rounds", "--backends", backend], 400_000);
+    const { code, out } = await bench(["--only", "e2e", "--e2e-scale", "0.004", "--e2e-rounds", "2", "--show-rounds", "--backends", backend, "--spell-wait", "60"], 400_000);
     expect(code, out).toBe(0);
     expect(out).toMatch(/End to end: the course recipe with iterations x 0\.004 \(--full-recipe for all\)/);
     for (const row of ["softmax grid", "two-layer grid"]) {
@@ -99,6 +105,15 @@ describe("npm run bench", () => {
         expect(faults(2, p), out).toBeGreaterThan(faults(1, p) / 4);
       }
     }
+    // Every run was bracketed by the probe: 2 rows x 2 rounds x the sides; a run it read as a spell is marked in
+    // its round line, and a side's ratio comes from a calm round when it had one.
+    const sides = 2 + PEERS.length;
+    const spellLine = /^summary: spell probe \(calm round trip \d+ ns\): (\d+) of (\d+) end-to-end runs overlapped a slow spell(.*)$/m.exec(out);
+    expect(spellLine, out).toBeTruthy();
+    expect(Number(spellLine![2])).toBe(2 * 2 * sides);
+    const marks = out.split("\n").filter((l) => / round \d: /.test(l)).join("\n").match(/\[spell: (\d+|-) \/ (\d+|-) ns\]/g) ?? [];
+    expect(marks.length, out).toBe(Number(spellLine![1]));
+    expect(spellLine![3]).toMatch(/; (every end-to-end side had a calm round in every row|no calm end-to-end round for .*: rerun those rows)$/);
     const [worstSide, worstSpread] = [...spreads].reduce((a, b) => (b[1] > a[1] ? b : a));
     if (worstSpread <= 1.5) expect(out).toContain(`summary: end-to-end rounds agreed within ${worstSpread.toFixed(2)}x per side (calm run)`);
     else {
@@ -109,7 +124,7 @@ describe("npm run bench", () => {
   }, 420_000); // 8 processes each build the 8,000 x 3,073 data set: ~40 s idle, ~200 s on a loaded 2-core VM
 
   it("prints the workload rows without peers when asked", async () => {
-    const { code, out } = await bench(["--only", "net", "--repeat", "1", "--rounds", "1", "--no-numpy", "--no-torch", "--backends", hasNative ? "native" : "portable"]);
+    const { code, out } = await bench(["--only", "net", "--repeat", "1", "--rounds", "1", "--no-numpy", "--no-torch", "--backends", hasNative ? "native" : "portable", "--spell-wait", "0"]);
     expect(code, out).toBe(0);
     expect(out).toMatch(/no peer measured/);
     expect(out.split("\n").filter((l) => l.startsWith("two-layer step N=200 D=3072 H="))).toHaveLength(4);
