@@ -148,18 +148,18 @@ export async function waitForCalm(probe: SpellProbe | null, log: SpellLog): Prom
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     ns = probeNow(probe, log);
   }
-  log.waitBudgetS = Math.max(0, log.waitBudgetS - waited());
-  log.waitedS += waited();
+  const spentS = waited(); // read once: the budget and the tally must agree
+  log.waitBudgetS = Math.max(0, log.waitBudgetS - spentS);
+  log.waitedS += spentS;
   return ns;
 }
 
 /**
- * Which of a side's rounds stands for it: the fastest round not in a spell, or the fastest of all when every round
- * overlapped one (calmFound false: the caller names the side).
+ * Which of a side's rounds stands for it: the fastest of all. A spell only slows a run, so the fastest round is
+ * the best estimate of the side's calm time whatever its mark; calm false says that no calm round beat a marked
+ * one, so the side's figure may still carry a spell's slowdown (the caller names the side).
  */
-export function bestCalmRound(ms: readonly number[], spell: readonly boolean[]): { index: number; calmFound: boolean } {
-  const calmRounds = ms.map((_, r) => r).filter((r) => !spell[r]);
-  const pool = calmRounds.length ? calmRounds : ms.map((_, r) => r);
-  const index = pool.reduce((a, b) => (ms[b] < ms[a] ? b : a));
-  return { index, calmFound: calmRounds.length > 0 };
+export function bestRound(ms: readonly number[], spell: readonly boolean[]): { index: number; calm: boolean } {
+  const index = ms.reduce((a, _, b) => (ms[b] < ms[a] ? b : a), 0);
+  return { index, calm: !spell[index] };
 }

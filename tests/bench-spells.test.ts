@@ -2,7 +2,7 @@
 // wait out and discount rounds, on given readings (a scripted probe stands in only where a spell must be made).
 import { describe, expect, it } from "vitest";
 import {
-  SPELL_FACTOR, bestCalmRound, calmNs, inSpell, newSpellLog, probeNow, startSpellProbe, waitForCalm, type SpellProbe,
+  SPELL_FACTOR, bestRound, calmNs, inSpell, newSpellLog, probeNow, startSpellProbe, waitForCalm, type SpellProbe,
 } from "../scripts/bench-spells";
 
 /** A probe that reads the given numbers in turn, then the last one for ever. */
@@ -55,13 +55,13 @@ describe("marking rounds", () => {
     expect(inSpell([400, 400], Number.NaN)).toBe(false); // nor does a run without a reference
   });
 
-  it("lets a side's fastest calm round stand for it, and says when it had none", () => {
-    // The fastest round (3 ms) overlapped a spell: the fastest calm one (4 ms) stands.
-    expect(bestCalmRound([5, 3, 4], [false, true, false])).toEqual({ index: 2, calmFound: true });
-    expect(bestCalmRound([5, 3, 4], [false, false, false])).toEqual({ index: 1, calmFound: true });
-    expect(bestCalmRound([5, 3, 4], [false, true, true])).toEqual({ index: 0, calmFound: true });
-    // Every round in a spell: the fastest of all, named by the caller.
-    expect(bestCalmRound([5, 3, 4], [true, true, true])).toEqual({ index: 1, calmFound: false });
+  it("lets a side's fastest round stand for it, and says when that round overlapped a spell", () => {
+    // A spell only slows a run: the fastest round (3 ms) stands even when marked, and is flagged.
+    expect(bestRound([5, 3, 4], [false, true, false])).toEqual({ index: 1, calm: false });
+    expect(bestRound([5, 3, 4], [false, false, false])).toEqual({ index: 1, calm: true });
+    expect(bestRound([5, 3, 4], [true, false, true])).toEqual({ index: 1, calm: true });
+    expect(bestRound([5, 3, 4], [true, true, true])).toEqual({ index: 1, calm: false });
+    expect(bestRound([7], [false])).toEqual({ index: 0, calm: true });
   });
 });
 
