@@ -106,17 +106,19 @@ describe("queue faults: Redis restarted, a poison submission, the coordinator ki
     for (const [k, by] of graded) expect(by, k).toHaveLength(1);
   });
 
-  it("the submission that killed every worker it reached is a failed row with the reason, after two or three tries", () => {
-    // Two workers died grading it, and with --max-stalls 1 BullMQ's stall check fails it at the second loss. One
-    // more loss can come from the Redis restart (a worker's lock lapses while Redis is down): then 3 tries, and
-    // never more.
+  it("the submission that killed every worker it reached is a failed row with the reason, after two or more tries, each one a worker lost", () => {
+    // Two workers died grading it, and with --max-stalls 1 BullMQ's stall check marks it to fail at the second
+    // loss; it fails when the next worker picks it up. Each further loss is a kill (the killer can catch that
+    // worker before it records the failure, on a loaded machine) or the Redis restart (a lock lapses while Redis
+    // is down): never more tries than kills plus one.
     expect(poisonKills.length).toBeGreaterThanOrEqual(2);
     const r = results(path.join(work, "queue"), poisonKey);
     expect(r.extra_data.status).toBe("grader-error");
     const reason = r.extra_data.status_reason ?? "";
     const tries = Number(/stopped every worker that ran it \((\d+) tries: the worker process died or lost its lock\)/.exec(reason)?.[1]);
-    expect(tries, reason).toBeGreaterThanOrEqual(2);
-    expect(tries, reason).toBeLessThanOrEqual(3);
+    const why = `${reason}; workers killed holding it: ${poisonKills.join(", ")}`;
+    expect(tries, why).toBeGreaterThanOrEqual(2);
+    expect(tries, why).toBeLessThanOrEqual(poisonKills.length + 1);
     expect(r.score).toBe(0);
     expect(r.tests.length).toBeGreaterThan(10);
     expect(fs.readFileSync(path.join(work, "queue", poisonKey, "feedback.md"), "utf8")).toMatch(/stopped every worker that ran it/);
