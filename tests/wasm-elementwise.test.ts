@@ -6,7 +6,7 @@ import type { ElementwiseKernels } from "../lib/tensor/backend";
 import type { Storage } from "../lib/tensor/dtype";
 import { portableElementwise as portable } from "../lib/tensor/portable-elementwise";
 import { loadWasmBackend, setWasmMemoryLimit } from "../lib/tensor/wasm-backend";
-import { WASM_MIN_ELEMENTS } from "../lib/tensor/wasm-elementwise";
+import { WASM_CHUNK_ELEMENTS, WASM_MIN_ELEMENTS } from "../lib/tensor/wasm-elementwise";
 import { FLOATS, firstDiff, mask, sameBits, values, type FloatCtor } from "./array-helpers";
 import { expectSameOnBackends, restoreBackendAfterAll, twoLayerStepTensors } from "./backend-parity";
 
@@ -14,8 +14,11 @@ const loaded = loadWasmBackend();
 if (!loaded.backend) throw new Error(`wasm backend unavailable: ${loaded.reason}`);
 const kernels: ElementwiseKernels = loaded.backend.elementwise!;
 
-// At and above the threshold, with odd row lengths so every SIMD tail runs; one below it (the portable path).
-const SIZES: Array<[rows: number, L: number]> = [[1, WASM_MIN_ELEMENTS], [1, 2049], [33, 67], [61, 167], [200, 100], [7, 2053], [2051, 1], [3, 7]];
+// At and above the threshold, with odd row lengths so every SIMD tail runs; one below it (the portable path);
+// over one piece (200 x 100) and over three with a tail that splits a row (3 x (piece + 5)).
+const SIZES: Array<[rows: number, L: number]> = [
+  [1, WASM_MIN_ELEMENTS], [1, 2049], [33, 67], [61, 167], [200, 100], [7, 2053], [2051, 1], [3, 7], [3, WASM_CHUNK_ELEMENTS + 5],
+];
 const OPS = [0, 1, 2, 3];
 
 function expectSame(got: Storage, want: Storage, what: string): void {
@@ -50,33 +53,35 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
       });
     }
 
-    it(`arith in place (out = a, out = b) on ${A.name}`, () => {
-      const rows = 61, L = 67, n = rows * L;
-      for (const op of OPS) {
-        for (const broadcast of [0, 1, 2, 3]) {
-          const a = values(A, n, 10 + op);
-          const b = values(A, [n, 1, L, rows][broadcast], 30 + op);
+    it(`arith in place (out = a, out = b) on ${A.name}, within one piece and over several`, () => {
+      for (const [rows, L] of [[61, 67], [3, WASM_CHUNK_ELEMENTS + 5]]) {
+        const n = rows * L;
+        for (const op of OPS) {
+          for (const broadcast of [0, 1, 2, 3]) {
+            const a = values(A, n, 10 + op);
+            const b = values(A, [n, 1, L, rows][broadcast], 30 + op);
+            const want = new A(n);
+            portable.arith(op, a, b, want, broadcast, L);
+            const inPlace = a.slice();
+            kernels.arith(op, inPlace, b, inPlace, broadcast, L); // a.op_(b)
+            expectSame(inPlace, want, `op ${op} broadcast ${broadcast} in place`);
+          }
+          const a = values(A, n, 40 + op);
           const want = new A(n);
-          portable.arith(op, a, b, want, broadcast, L);
-          const inPlace = a.slice();
-          kernels.arith(op, inPlace, b, inPlace, broadcast, L); // a.op_(b)
-          expectSame(inPlace, want, `op ${op} broadcast ${broadcast} in place`);
+          portable.arith(op, a, a, want, 0, L);
+          const self = a.slice();
+          kernels.arith(op, self, self, self, 0, L); // x.op_(x)
+          expectSame(self, want, `op ${op} x op= x`);
+          const squared = new A(n).fill(Number.NaN);
+          kernels.arith(op, a, a, squared, 0, L); // x.op(x), e.g. W.mul(W): one copy read as both operands
+          expectSame(squared, want, `op ${op} x op x`);
+          const b = values(A, n, 50 + op);
+          const wantB = new A(n);
+          portable.arith(op, a, b, wantB, 0, L);
+          const intoB = b.slice();
+          kernels.arith(op, a, intoB, intoB, 0, L); // out is b
+          expectSame(intoB, wantB, `op ${op} out = b`);
         }
-        const a = values(A, n, 40 + op);
-        const want = new A(n);
-        portable.arith(op, a, a, want, 0, L);
-        const self = a.slice();
-        kernels.arith(op, self, self, self, 0, L); // x.op_(x)
-        expectSame(self, want, `op ${op} x op= x`);
-        const squared = new A(n).fill(Number.NaN);
-        kernels.arith(op, a, a, squared, 0, L); // x.op(x), e.g. W.mul(W): one copy read as both operands
-        expectSame(squared, want, `op ${op} x op x`);
-        const b = values(A, n, 50 + op);
-        const wantB = new A(n);
-        portable.arith(op, a, b, wantB, 0, L);
-        const intoB = b.slice();
-        kernels.arith(op, a, intoB, intoB, 0, L); // out is b
-        expectSame(intoB, wantB, `op ${op} out = b`);
       }
     });
 
@@ -139,8 +144,9 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
     const previous = setWasmMemoryLimit(256 * 1024);
     try {
       const want = new Float64Array(n), got = new Float64Array(n);
-      portable.arith(2, a, b, want, 0, n);
-      kernels.arith(2, a, b, got, 0, n);
+      // A row broadcast (one row of n) copies whole operands; same-shape ops go piece by piece and fit the cap.
+      portable.arith(2, a, b, want, 2, n);
+      kernels.arith(2, a, b, got, 2, n);
       expectSame(got, want, "capped arith");
       expect(Object.is(kernels.sumSquares(a), portable.sumSquares(a))).toBe(true);
     } finally {

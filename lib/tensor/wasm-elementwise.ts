@@ -10,6 +10,12 @@ import { portableElementwise, SCALAR } from "./portable-elementwise";
 
 /** Below this many elements the copies and the call cost more than the JavaScript loop. */
 export const WASM_MIN_ELEMENTS = 2048;
+/**
+ * Elementwise ops on longer arrays run in pieces of this many elements (128 KiB of float64): each piece's copies
+ * in, its loop and its copy out stay in cache, where one copy of a whole 12 MB weight matrix goes through memory
+ * three times. Every element depends only on its own inputs, so the pieces compute the same bits.
+ */
+export const WASM_CHUNK_ELEMENTS = 16384;
 
 /** The module's elementwise exports; pointers are byte offsets into its memory. */
 export interface ElementwiseExports {
@@ -47,18 +53,35 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const fits = n >= WASM_MIN_ELEMENTS && sameFloatType(a, out) && (scalar || (sameFloatType(b, a) && !(b === out && broadcast > 1)));
       if (!fits) return portable.arith(op, a, b, out, broadcast, L);
       const elem = out.BYTES_PER_ELEMENT;
+      const run = elem === 8 ? k.darith : k.sarith;
       // x op x (W.mul(W) before a sum) reads one copy twice: each out[i] reads both operands' i-th value first.
       const selfOp = b === a && broadcast === 0;
-      const bn = scalar || selfOp ? 0 : broadcast === 0 ? n : broadcast === 2 ? L : n / L;
+      const s = scalar ? b[0] : 0;
+      if (broadcast === 0 || scalar) {
+        // Same shape or a scalar: piece by piece (out may be a or b: a piece reads only its own elements first).
+        const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+        const bAt = selfOp || scalar ? 0 : align(m * elem); // the module reads b from bAt, and a scalar from s
+        const buffer = reserve(bAt + align(m * elem));
+        if (buffer === null) return portable.arith(op, a, b, out, broadcast, L);
+        const inA = viewOf(out, buffer, 0, m), inB = selfOp || scalar ? inA : viewOf(out, buffer, bAt, m);
+        for (let from = 0; from < n; from += m) {
+          const len = Math.min(m, n - from);
+          inA.set(a.subarray(from, from + len));
+          if (!selfOp && !scalar) inB.set((b as FloatArray).subarray(from, from + len));
+          run(op, 0, bAt, s, 0, len, broadcast, L);
+          out.set(len === m ? inA : inA.subarray(0, len), from);
+        }
+        return;
+      }
+      const bn = broadcast === 2 ? L : n / L;
       const aBytes = align(n * elem);
-      const bAt = selfOp ? 0 : aBytes;
       const buffer = reserve(aBytes + align(bn * elem));
       if (buffer === null) return portable.arith(op, a, b, out, broadcast, L);
       const inA = viewOf(out, buffer, 0, n);
       inA.set(a.subarray(0, n));
-      if (bn > 0) viewOf(out, buffer, bAt, bn).set((b as FloatArray).subarray(0, bn));
+      viewOf(out, buffer, aBytes, bn).set((b as FloatArray).subarray(0, bn));
       // The result overwrites a's copy in place (each out[i] reads only a[i] and b).
-      (elem === 8 ? k.darith : k.sarith)(op, 0, bAt, scalar ? b[0] : 0, 0, n, broadcast, L);
+      run(op, 0, aBytes, 0, 0, n, broadcast, L);
       out.set(inA);
     },
     compareScalar: portable.compareScalar,
@@ -66,24 +89,32 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const n = y.length;
       if (n < WASM_MIN_ELEMENTS || !sameFloatType(x, y)) return portable.axpy(y, x, alpha);
       const elem = y.BYTES_PER_ELEMENT;
-      const xAt = align(n * elem);
-      const buffer = reserve(xAt + n * elem);
+      const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+      const xAt = align(m * elem);
+      const buffer = reserve(xAt + m * elem);
       if (buffer === null) return portable.axpy(y, x, alpha);
-      const inY = viewOf(y, buffer, 0, n);
-      inY.set(y);
-      viewOf(y, buffer, xAt, n).set((x as FloatArray).subarray(0, n));
-      (elem === 8 ? k.daxpy : k.saxpy)(0, xAt, n, alpha);
-      y.set(inY);
+      const inY = viewOf(y, buffer, 0, m), inX = viewOf(y, buffer, xAt, m);
+      for (let from = 0; from < n; from += m) {
+        const len = Math.min(m, n - from);
+        inY.set(y.subarray(from, from + len));
+        inX.set((x as FloatArray).subarray(from, from + len));
+        (elem === 8 ? k.daxpy : k.saxpy)(0, xAt, len, alpha);
+        y.set(len === m ? inY : inY.subarray(0, len), from);
+      }
     },
     clamp(src, out, lo, hi) {
       const n = out.length;
       if (n < WASM_MIN_ELEMENTS || !sameFloatType(out, src)) return portable.clamp(src, out, lo, hi);
-      const buffer = reserve(n * out.BYTES_PER_ELEMENT);
+      const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+      const buffer = reserve(m * out.BYTES_PER_ELEMENT);
       if (buffer === null) return portable.clamp(src, out, lo, hi);
-      const inSrc = viewOf(out, buffer, 0, n);
-      inSrc.set((src as FloatArray).subarray(0, n));
-      (out instanceof Float64Array ? k.dclamp : k.sclamp)(0, 0, n, lo, hi);
-      out.set(inSrc);
+      const inSrc = viewOf(out, buffer, 0, m);
+      for (let from = 0; from < n; from += m) {
+        const len = Math.min(m, n - from);
+        inSrc.set((src as FloatArray).subarray(from, from + len));
+        (out instanceof Float64Array ? k.dclamp : k.sclamp)(0, 0, len, lo, hi);
+        out.set(len === m ? inSrc : inSrc.subarray(0, len), from);
+      }
     },
     sum(src, out, outer, size, inner) {
       const n = outer * size * inner;
