@@ -152,7 +152,8 @@ describe("wasm backend", () => {
 
   it("packs a transposed B in TypeScript when its stored copy does not fit beside the packed one, with the same bits", () => {
     // 1 MiB cap, k 3000, n 21 (float64): packed B 576,000 bytes + B as stored 504,000 is over the cap, while
-    // packed B and 19-row blocks of A and C fit. (B as stored is read in place, never packed: the same cap.)
+    // packed B and 19-row blocks of A and C fit. (B as stored is packed only when its copy fits beside the
+    // panels too: here it is read in place.)
     const [m, n, k] = [50, 21, 3000];
     const g = new Generator("wasm-pack-fallback");
     const a = randn([m * k], { generator: g }).data as Float64Array;
@@ -171,10 +172,11 @@ describe("wasm backend", () => {
   });
 
   it("keeps what B's last partial panel reads past column n (the next row, the slack) out of C", () => {
-    // The kernels read B as stored in 32-byte panels: the last panel of n = 9 reads columns 9.. of row p, i.e.
-    // the next row's first values, here infinite or NaN. Those lanes land in C's padding, which must vanish.
-    for (const dtype of ["float64", "float32"] as const) {
-      const [m, n, k] = [6, 9, 5];
+    // With few rows the kernels read B as stored in 32-byte panels: the last panel of n = 9 reads columns 9.. of
+    // row p, i.e. the next row's first values, here infinite or NaN. Those lanes land in C's padding, which must
+    // vanish. With 8 rows and more B is packed into zero-padded panels first: the same C.
+    for (const [dtype, m] of [["float64", 6], ["float32", 6], ["float64", 12], ["float32", 12]] as const) {
+      const [n, k] = [9, 5];
       const g = new Generator("wasm-partial-panel");
       const a = randn([m * k], { dtype, generator: g }).data as FloatArray;
       const b = randn([k * n], { dtype, generator: g }).data as FloatArray;

@@ -95,6 +95,8 @@ export type WasmLoadResult = { backend: WasmBackend } | { backend: null; reason:
 interface Kernels extends ElementwiseExports {
   dpack(k: number, n: number, src: number, dst: number): void;
   spack(k: number, n: number, src: number, dst: number): void;
+  dpanel(k: number, n: number, src: number, dst: number): void;
+  spanel(k: number, n: number, src: number, dst: number): void;
   compact(rows: number, fromBytes: number, toBytes: number, c: number): void;
   dgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, scratch: number): void;
   sgemm(m: number, panels: number, k: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number, ldc: number, scratch: number): void;
@@ -164,6 +166,9 @@ function workersForbidden(): string | null {
   if (typeof SharedArrayBuffer !== "function") return "this engine has no SharedArrayBuffer";
   return null;
 }
+
+/** Products with at least this many rows read a B as stored from panels (one pass to pack, then sequential reads). */
+const PANEL_MIN_ROWS = 8;
 
 function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -280,8 +285,10 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     // B as stored is read in place (rows of n elements, and zeroed slack for the last partial panel's read
     // past the end); a transposed B is packed into panels, by the module from a copy in the A region when that fits.
     const limit = cap();
-    const bBytes = transB ? panels * k * 32 : (k * n + w) * elem;
-    const [sbp, sbj] = transB ? [32, k * 32] : [n * elem, 32];
+    // B as stored is packed into panels too when enough rows of A will pass over it (see packStored in gemm.ts).
+    const panelB = transB || (m >= PANEL_MIN_ROWS && align(panels * k * 32) + k * n * elem <= limit);
+    const bBytes = panelB ? panels * k * 32 : (k * n + w) * elem;
+    const [sbp, sbj] = panelB ? [32, k * 32] : [n * elem, 32];
     const rowBytes = (k + ldc) * elem;
     const threadsT = transA ? threadsFor(m * ldc * k) : 1;
     const scratch = transA ? threadsT * scratchBytes : 0;
@@ -295,14 +302,17 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const cOff = align(aOff + rowsPerBlock * k * elem);
     const sOff = align(cOff + rowsPerBlock * ldc * elem);
     const rawBytes = k * n * elem;
-    const packInModule = transB && aOff + rawBytes <= limit;
+    const packInModule = panelB && aOff + rawBytes <= limit;
     const end = Math.max(sOff + scratch, packInModule ? aOff + rawBytes : 0);
     reserve(end);
     const View = f64 ? Float64Array : Float32Array;
-    if (!transB) {
+    if (!panelB) {
       const stored = new View(buffer(), bOff, k * n + w);
       stored.set(b.subarray(0, k * n));
       stored.fill(0, k * n);
+    } else if (!transB) {
+      new View(buffer(), aOff, k * n).set(b.subarray(0, k * n));
+      (f64 ? kernels.dpanel : kernels.spanel)(k, n, aOff, bOff);
     } else if (packInModule) {
       new View(buffer(), aOff, k * n).set(b.subarray(0, k * n));
       (f64 ? kernels.dpack : kernels.spack)(k, n, aOff, bOff);

@@ -6,10 +6,10 @@
 // (sai = k, sap = 1) or transposed (sai = 1, sap = m). A transposed A is copied block by block into the
 // caller's scratch (GEMM_SCRATCH_BYTES, one per thread) so that tiles read it sequentially.
 // B is read in panels of w = 32 bytes' columns (4 float64 or 8 float32): panel jp's row p (columns
-// [w * jp, w * jp + w)) at b + jp * sbj + p * sbp bytes. B as stored is read in place (sbp = n * size,
-// sbj = 32; a last partial panel reads past column n into the next row, lanes that only reach C's padding
-// columns); a transposed B is first packed (dpack/spack: sbp = 32, sbj = k * 32, zero-padded), so a tile
-// reads it sequentially. C is row-major with a row stride of ldc elements, overwritten.
+// [w * jp, w * jp + w)) at b + jp * sbj + p * sbp bytes. A product with few rows reads B as stored in place
+// (sbp = n * size, sbj = 32; a last partial panel reads past column n into the next row, lanes that only reach
+// C's padding columns); otherwise B is first packed (dpanel/spanel as stored, dpack/spack transposed: sbp = 32,
+// sbj = k * 32, zero-padded), so a tile reads it sequentially. C is row-major with a row stride of ldc elements, overwritten.
 // Each C element is one running sum over p in order, in the element type. Compiled without relaxed SIMD
 // (the "exact" build) every step is a multiply then an add, so float64 results equal the naive triple loop's
 // exactly; compiled with it (the "fused" builds) every step is one fused multiply-add (relaxed_madd: one
@@ -153,6 +153,45 @@ const KC: i32 = 256;
       for (let p = 0; p < k; p++) store<T>(to + (<usize>p << 5), load<T>(col + <usize>p * size));
     }
   }
+}
+
+/**
+ * B as stored (k x n, row-major) at src into panels at dst (which must not overlap src), laid out as
+ * packTransposed lays them: panel jp holds row p's columns [w * jp, w * jp + w) at (jp * k + p) * 32 bytes,
+ * zero-padded past column n. Read in place, a tile steps n elements per p (a new page every step for a wide B);
+ * packed, it reads 32 bytes after 32 bytes.
+ */
+@inline function packStored<T>(k: i32, n: i32, src: usize, dst: usize): void {
+  const size = <usize>sizeof<T>();
+  const w = 32 / <i32>size;
+  const full = n / w;
+  const panelBytes = <usize>k << 5;
+  for (let jp = 0; jp < full; jp++) {
+    const from = src + (<usize>jp << 5), to = dst + <usize>jp * panelBytes;
+    for (let p = 0; p < k; p++) {
+      const row = from + <usize>p * <usize>n * size, at = to + (<usize>p << 5);
+      v128.store(at, v128.load(row));
+      v128.store(at, v128.load(row, 16), 16);
+    }
+  }
+  const cols = n - full * w;
+  if (cols > 0) {
+    const to = dst + <usize>full * panelBytes;
+    for (let p = 0; p < k; p++) {
+      const row = src + (<usize>p * <usize>n + <usize>(full * w)) * size, at = to + (<usize>p << 5);
+      v128.store(at, v128.splat<i32>(0));
+      v128.store(at, v128.splat<i32>(0), 16);
+      for (let t = 0; t < cols; t++) store<T>(at + <usize>t * size, load<T>(row + <usize>t * size));
+    }
+  }
+}
+
+export function dpanel(k: i32, n: i32, src: usize, dst: usize): void {
+  packStored<f64>(k, n, src, dst);
+}
+
+export function spanel(k: i32, n: i32, src: usize, dst: usize): void {
+  packStored<f32>(k, n, src, dst);
 }
 
 /** C's rows from a stride of `from` bytes to `to` (<= from), in place: row i moves back, never over a row not yet moved. */
