@@ -282,10 +282,10 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     // Module memory: B, then a block of A's rows, the matching rows of C, and for a transposed A one scratch
     // block per thread. A stored as is can be cut into row blocks, so a big A (a whole training set) streams
     // through a bounded memory; a transposed A is one block.
-    // B as stored is read in place (rows of n elements, and zeroed slack for the last partial panel's read
-    // past the end); a transposed B is packed into panels, by the module from a copy in the A region when that fits.
+    // A transposed B is packed into panels, by the module from a copy in the A region when that fits; so is a B
+    // as stored when 8 rows or more will pass over it and both fit (packStored in gemm.ts). Otherwise B as
+    // stored is read in place (rows of n elements, and zeroed slack for the last partial panel's read past the end).
     const limit = cap();
-    // B as stored is packed into panels too when enough rows of A will pass over it (see packStored in gemm.ts).
     const panelB = transB || (m >= PANEL_MIN_ROWS && align(panels * k * 32) + k * n * elem <= limit);
     const bBytes = panelB ? panels * k * 32 : (k * n + w) * elem;
     const [sbp, sbj] = panelB ? [32, k * 32] : [n * elem, 32];
