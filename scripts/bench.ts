@@ -541,7 +541,7 @@ async function benchE2E(
     const best = picks.map((p, i) => results[i][p.index]);
     spells.rounds.e2e += rounds * sides.length;
     spells.rounds.e2eSpells += spell.flat().filter(Boolean).length;
-    const noCalm = sides.filter((_, i) => !picks[i].calm).map((s) => s.name);
+    const spellMarked = sides.filter((_, i) => !picks[i].calm).map((s) => s.name);
     const cells = [row.padEnd(40), "float64", ...best.map((b) => `${(b.ms / 1000).toFixed(2)} / ${(b.sys_ms / 1000).toFixed(2)}`.padStart(16))];
     for (const [pi, p] of peers.entries()) {
       for (const [i, s] of sides.slice(0, 2).entries()) {
@@ -556,9 +556,9 @@ async function benchE2E(
       console.log(`  ${row} spread (slowest / fastest round): ` + sides.map((s, i) => `${s.name} ${spreads[i].toFixed(2)}`).join(", "));
       for (const [i, s] of sides.entries()) noise.set(s.name, Math.max(noise.get(s.name) ?? 0, spreads[i]));
     }
-    if (noCalm.length) {
-      console.log(`  ${row}: the fastest round of ${noCalm.join(", ")} overlapped a slow spell: its ratios may not compare like with like`);
-      spells.spellBest.push(`${row} (${noCalm.join(", ")})`);
+    if (spellMarked.length) {
+      console.log(`  ${row}: the fastest round of ${spellMarked.join(", ")} overlapped a slow spell: its ratios may not compare like with like`);
+      spells.spellBest.push(`${row} (${spellMarked.join(", ")})`);
     }
   }
 }

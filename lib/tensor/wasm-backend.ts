@@ -310,12 +310,10 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
       const stored = new View(buffer(), bOff, k * n + w);
       stored.set(b.subarray(0, k * n));
       stored.fill(0, k * n);
-    } else if (!transB) {
+    } else if (packInModule) { // always so for a B as stored (panelB checked that both fit)
       new View(buffer(), aOff, k * n).set(b.subarray(0, k * n));
-      (f64 ? kernels.dpanel : kernels.spanel)(k, n, aOff, bOff);
-    } else if (packInModule) {
-      new View(buffer(), aOff, k * n).set(b.subarray(0, k * n));
-      (f64 ? kernels.dpack : kernels.spack)(k, n, aOff, bOff);
+      const pack = transB ? (f64 ? kernels.dpack : kernels.spack) : f64 ? kernels.dpanel : kernels.spanel;
+      pack(k, n, aOff, bOff);
     } else {
       packTransposedB(b, k, n, w, new View(buffer(), bOff, panels * k * w));
     }

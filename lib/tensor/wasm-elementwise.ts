@@ -34,6 +34,18 @@ export interface ElementwiseExports {
 /** Makes the module memory at least `bytes` long and returns its buffer, or null when that is over the cap. */
 export type ReserveMemory = (bytes: number) => ArrayBuffer | null;
 
+/**
+ * Calls step(from, len) for consecutive pieces [from, from + len) of n elements, each at most `piece` long, and
+ * copies each piece's result back: `result` is the module view the step leaves it in, `out` where it goes.
+ */
+function inPieces(n: number, piece: number, result: FloatArray, out: FloatArray, step: (from: number, len: number) => void): void {
+  for (let from = 0; from < n; from += piece) {
+    const len = Math.min(piece, n - from);
+    step(from, len);
+    out.set(len === piece ? result : result.subarray(0, len), from);
+  }
+}
+
 /** Byte offsets in the module memory start on 16-byte boundaries (where a v128 load is fastest). */
 export function align(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
@@ -63,14 +75,12 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
         const bAt = selfOp || scalar ? 0 : align(m * elem); // the module reads b from bAt, and a scalar from s
         const buffer = reserve(bAt + align(m * elem));
         if (buffer === null) return portable.arith(op, a, b, out, broadcast, L);
-        const inA = viewOf(out, buffer, 0, m), inB = selfOp || scalar ? inA : viewOf(out, buffer, bAt, m);
-        for (let from = 0; from < n; from += m) {
-          const len = Math.min(m, n - from);
+        const inA = viewOf(out, buffer, 0, m), inB = selfOp || scalar ? null : viewOf(out, buffer, bAt, m);
+        inPieces(n, m, inA, out, (from, len) => {
           inA.set(a.subarray(from, from + len));
-          if (!selfOp && !scalar) inB.set((b as FloatArray).subarray(from, from + len));
+          inB?.set((b as FloatArray).subarray(from, from + len));
           run(op, 0, bAt, s, 0, len, broadcast, L);
-          out.set(len === m ? inA : inA.subarray(0, len), from);
-        }
+        });
         return;
       }
       const bn = broadcast === 2 ? L : n / L;
@@ -94,13 +104,11 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const buffer = reserve(xAt + m * elem);
       if (buffer === null) return portable.axpy(y, x, alpha);
       const inY = viewOf(y, buffer, 0, m), inX = viewOf(y, buffer, xAt, m);
-      for (let from = 0; from < n; from += m) {
-        const len = Math.min(m, n - from);
+      inPieces(n, m, inY, y, (from, len) => {
         inY.set(y.subarray(from, from + len));
         inX.set((x as FloatArray).subarray(from, from + len));
         (elem === 8 ? k.daxpy : k.saxpy)(0, xAt, len, alpha);
-        y.set(len === m ? inY : inY.subarray(0, len), from);
-      }
+      });
     },
     clamp(src, out, lo, hi) {
       const n = out.length;
@@ -109,12 +117,10 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       const buffer = reserve(m * out.BYTES_PER_ELEMENT);
       if (buffer === null) return portable.clamp(src, out, lo, hi);
       const inSrc = viewOf(out, buffer, 0, m);
-      for (let from = 0; from < n; from += m) {
-        const len = Math.min(m, n - from);
+      inPieces(n, m, inSrc, out, (from, len) => {
         inSrc.set((src as FloatArray).subarray(from, from + len));
         (out instanceof Float64Array ? k.dclamp : k.sclamp)(0, 0, len, lo, hi);
-        out.set(len === m ? inSrc : inSrc.subarray(0, len), from);
-      }
+      });
     },
     sum(src, out, outer, size, inner) {
       const n = outer * size * inner;

@@ -9,7 +9,8 @@
 // [w * jp, w * jp + w)) at b + jp * sbj + p * sbp bytes. A product with few rows reads B as stored in place
 // (sbp = n * size, sbj = 32; a last partial panel reads past column n into the next row, lanes that only reach
 // C's padding columns); otherwise B is first packed (dpanel/spanel as stored, dpack/spack transposed: sbp = 32,
-// sbj = k * 32, zero-padded), so a tile reads it sequentially. C is row-major with a row stride of ldc elements, overwritten.
+// sbj = k * 32, zero-padded), so a tile reads it sequentially. C is row-major with a row stride of ldc
+// elements, overwritten.
 // Each C element is one running sum over p in order, in the element type. Compiled without relaxed SIMD
 // (the "exact" build) every step is a multiply then an add, so float64 results equal the naive triple loop's
 // exactly; compiled with it (the "fused" builds) every step is one fused multiply-add (relaxed_madd: one
