@@ -34,7 +34,8 @@ export const FLOATS: FloatCtor[] = [Float64Array, Float32Array];
 export function values(Ctor: FloatCtor, n: number, seed: number, special = true): FloatArray {
   const rand = rng(seed);
   const out = new Ctor(n);
-  const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, 3e38, -1];
+  // 1e-310 is subnormal in float64 (0 in float32); 1e-40 is subnormal in float32 only.
+  const odd = [0, -0, Number.NaN, Infinity, -Infinity, 1e-310, 1e-40, 3e38, -1];
   for (let i = 0; i < n; i++) {
     const r = rand();
     // Two draws and a factor of e fill all 53 bits (one 32-bit draw would make every sum exact in any order).

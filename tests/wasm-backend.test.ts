@@ -34,7 +34,7 @@ function expectWithinGemmBound(
 }
 
 /** The product the child-process tests (sandbox, Deno) run there and again here: sines times cosines. */
-const CHILD_PRODUCT = { m: 203, n: 37, k: 300 };
+const CHILD_PRODUCT = { m: 203, n: 37, k: 1200 }; // 9.7M multiply-adds: over the threading threshold (8M)
 
 function childOperands(): { a: Float64Array; b: Float64Array } {
   const { m, n, k } = CHILD_PRODUCT;
@@ -200,7 +200,7 @@ describe("wasm backend", () => {
 
   // Shapes that take the threaded paths: rows split among threads (many rows, with a ragged last share and a
   // transposed A), and panels split (few rows, many columns).
-  const THREADED: Array<[number, number, number]> = [[203, 37, 300], [64, 100, 257], [9, 301, 700]];
+  const THREADED: Array<[number, number, number]> = [[203, 37, 1201], [64, 100, 1301], [9, 301, 3003]]; // each over 8M multiply-adds
 
   it("the fused kernel stays within the gemm error bound, float64 and float32, threaded or not", () => {
     const fused = fusedLoad.backend!;

@@ -122,7 +122,8 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
 
     it(`sum along every layout and sumSquares on ${A.name} (8 running sums, in the same order)`, () => {
       let seed = 200;
-      const layouts = [[1, 2048, 1], [1, 2055, 1], [1, 307200, 1], [200, 100, 1], [1, 200, 100], [3, 50, 17], [4, 700, 3], [2, 1, 2049], [5, 3, 1001], [1, 1, 4096]];
+      // Whole sums over one piece exactly, over several (the running sums carried between them) and with a tail after the last piece.
+      const layouts = [[1, 2048, 1], [1, 2055, 1], [1, 307200, 1], [1, WASM_CHUNK_ELEMENTS, 1], [1, 2 * WASM_CHUNK_ELEMENTS + 13, 1], [200, 100, 1], [1, 200, 100], [3, 50, 17], [4, 700, 3], [2, 1, 2049], [5, 3, 1001], [1, 1, 4096]];
       for (const [outer, size, inner] of layouts) {
         for (const special of [false, true]) {
           const src = values(A, outer * size * inner, seed++, special);

@@ -27,8 +27,9 @@ export interface ElementwiseExports {
   sclamp(src: number, out: number, n: number, lo: number, hi: number): void;
   dsum(src: number, out: number, outer: number, size: number, inner: number, acc: number): void;
   ssum(src: number, out: number, outer: number, size: number, inner: number, acc: number): void;
-  dsumSquares(x: number, n: number): number;
-  ssumSquares(x: number, n: number): number;
+  /** One piece of a long sum (of squares when squares = 1); flags are 0/1. See sumPiece in elementwise.ts. */
+  dsumPiece(x: number, n: number, lanes: number, squares: number, first: number, last: number): number;
+  ssumPiece(x: number, n: number, lanes: number, squares: number, first: number, last: number): number;
 }
 
 /** Makes the module memory at least `bytes` long and returns its buffer, or null when that is over the cap. */
@@ -55,6 +56,28 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
   const portable = portableElementwise;
   const viewOf = (like: FloatArray, buffer: ArrayBuffer, at: number, n: number): FloatArray =>
     like instanceof Float64Array ? new Float64Array(buffer, at, n) : new Float32Array(buffer, at, n);
+
+  /**
+   * The sum of src's elements (of their squares when `squares`) with the portable loops' bits, fed through the
+   * module in pieces (a multiple of 8 elements each, the running sums kept in the module between them); null when
+   * the memory cap leaves no room.
+   */
+  const piecewiseSum = (src: FloatArray, squares: boolean): number | null => {
+    const n = src.length;
+    const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+    const lanesAt = align(m * src.BYTES_PER_ELEMENT);
+    const buffer = reserve(lanesAt + 64);
+    if (buffer === null) return null;
+    const piece = viewOf(src, buffer, 0, m);
+    const run = src instanceof Float64Array ? k.dsumPiece : k.ssumPiece;
+    let total = 0;
+    for (let from = 0; from < n; from += m) {
+      const len = Math.min(m, n - from);
+      piece.set(src.subarray(from, from + len));
+      total = run(0, len, lanesAt, squares ? 1 : 0, from === 0 ? 1 : 0, from + len === n ? 1 : 0);
+    }
+    return total;
+  };
 
   return {
     arith(op, a, b, out, broadcast, L) {
@@ -125,6 +148,13 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     sum(src, out, outer, size, inner) {
       const n = outer * size * inner;
       if (n < WASM_MIN_ELEMENTS || !sameFloatType(out, src)) return portable.sum(src, out, outer, size, inner);
+      if (outer === 1 && inner === 1) {
+        // A whole-tensor sum: in pieces, like the elementwise ops (out[0] = the total, rounded as it is stored).
+        const total = piecewiseSum(src as FloatArray, false);
+        if (total === null) return portable.sum(src, out, outer, size, inner);
+        out[0] = total;
+        return;
+      }
       const elem = out.BYTES_PER_ELEMENT;
       const outAt = align(n * elem);
       const accAt = align(outAt + outer * inner * elem);
@@ -135,11 +165,8 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       out.set(viewOf(out, buffer, outAt, outer * inner));
     },
     sumSquares(src) {
-      const n = src.length;
-      const buffer = n < WASM_MIN_ELEMENTS ? null : reserve(n * src.BYTES_PER_ELEMENT);
-      if (buffer === null) return portable.sumSquares(src);
-      viewOf(src, buffer, 0, n).set(src);
-      return (src instanceof Float64Array ? k.dsumSquares : k.ssumSquares)(0, n);
+      const total = src.length < WASM_MIN_ELEMENTS ? null : piecewiseSum(src, true);
+      return total ?? portable.sumSquares(src);
     },
     // Math.exp in TypeScript: WebAssembly has no exp instruction, and a port would have to match V8's bits
     exp: portable.exp,

@@ -39,23 +39,41 @@
   return x / y;
 }
 
-/** out[i] = a[i] op b[i] for i < n, or a[i] op s when scalar. */
+/** op on four f32 lanes (float32 operands only, see run). */
+@inline function op4(op: i32, x: v128, y: v128): v128 {
+  if (op == 0) return f32x4.add(x, y);
+  if (op == 1) return f32x4.sub(x, y);
+  if (op == 2) return f32x4.mul(x, y);
+  return f32x4.div(x, y);
+}
+
+/**
+ * out[i] = a[i] op b[i] for i < n, or a[i] op s when scalar. Float32 operands (and a scalar that is a float32
+ * value) are computed four at a time in f32 lanes: the double-precision result of +, -, * or / on two float32
+ * values rounds to the same float32 as the float32 operation (53 >= 2 * 24 + 2 bits), so the bits are the
+ * portable loop's. A scalar that is not a float32 value (1e-4, say) takes the f64 lanes.
+ */
 @inline function run<T>(op: i32, a: usize, b: usize, scalar: bool, s: f64, out: usize, n: i32): void {
   const size = <usize>sizeof<T>();
   let i = 0;
-  if (scalar) {
+  if (sizeof<T>() == 4 && (!scalar || <f64><f32>s == s)) {
+    const sv = f32x4.splat(<f32>s);
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i << 2;
+      v128.store(out + at, op4(op, v128.load(a + at), scalar ? sv : v128.load(b + at)));
+    }
+  } else if (scalar) {
     const sv = f64x2.splat(s);
     for (; i + 2 <= n; i += 2) store2<T>(out + <usize>i * size, op2(op, load2<T>(a + <usize>i * size), sv));
-    for (; i < n; i++) store1<T>(out + <usize>i * size, op1(op, load1<T>(a + <usize>i * size), s));
   } else {
     for (; i + 2 <= n; i += 2) {
       const at = <usize>i * size;
       store2<T>(out + at, op2(op, load2<T>(a + at), load2<T>(b + at)));
     }
-    for (; i < n; i++) {
-      const at = <usize>i * size;
-      store1<T>(out + at, op1(op, load1<T>(a + at), load1<T>(b + at)));
-    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i * size;
+    store1<T>(out + at, op1(op, load1<T>(a + at), scalar ? s : load1<T>(b + at)));
   }
 }
 
@@ -157,20 +175,33 @@ export function sclamp(src: usize, out: usize, n: i32, lo: f64, hi: f64): void {
   return f64x2.promote_low_f32x4(f32x4.mul(v, v));
 }
 
+/** Two elements at p (their squares, each rounded to T, when `squares`) as an f64x2. */
+@inline function term2<T>(p: usize, squares: bool): v128 {
+  return squares ? square2<T>(p) : load2<T>(p);
+}
+
 /**
- * Sum of the n elements at x (of their squares, each rounded to T as a stored t.mul(t) is, when `squares`), as
- * portable-elementwise.ts's rowSum and sumSquares add them: 8 running sums, added in order, then the tail.
+ * The 8 running sums of portable-elementwise.ts's rowSum and sumSquares over the n elements at x (their squares,
+ * each rounded to T as a stored t.mul(t) is, when `squares`), continued from the four f64x2 at `lanes` when
+ * `resume` (a caller feeding a long array in pieces of a multiple of 8). With `finish` the lanes are added in
+ * order and the tail (n % 8 elements) after them, and that total is returned; otherwise the lanes are stored back
+ * at `lanes` (which must then hold 64 bytes) and every element must have been taken (n % 8 == 0).
  */
-@inline function laneSum<T>(x: usize, n: i32, squares: bool): f64 {
+@inline function laneSum<T>(x: usize, n: i32, squares: bool, lanes: usize, resume: bool, finish: bool): f64 {
   const size = <usize>sizeof<T>();
   let v0 = f64x2.splat(0), v1 = f64x2.splat(0), v2 = f64x2.splat(0), v3 = f64x2.splat(0);
+  if (resume) { v0 = v128.load(lanes); v1 = v128.load(lanes, 16); v2 = v128.load(lanes, 32); v3 = v128.load(lanes, 48); }
   let k = 0;
   for (; k + 8 <= n; k += 8) {
     const p = x + <usize>k * size;
-    v0 = f64x2.add(v0, squares ? square2<T>(p) : load2<T>(p));
-    v1 = f64x2.add(v1, squares ? square2<T>(p + 2 * size) : load2<T>(p + 2 * size));
-    v2 = f64x2.add(v2, squares ? square2<T>(p + 4 * size) : load2<T>(p + 4 * size));
-    v3 = f64x2.add(v3, squares ? square2<T>(p + 6 * size) : load2<T>(p + 6 * size));
+    v0 = f64x2.add(v0, term2<T>(p, squares));
+    v1 = f64x2.add(v1, term2<T>(p + 2 * size, squares));
+    v2 = f64x2.add(v2, term2<T>(p + 4 * size, squares));
+    v3 = f64x2.add(v3, term2<T>(p + 6 * size, squares));
+  }
+  if (!finish) {
+    v128.store(lanes, v0); v128.store(lanes, v1, 16); v128.store(lanes, v2, 32); v128.store(lanes, v3, 48);
+    return 0;
   }
   let s = lanesTotal(v0, v1, v2, v3);
   for (; k < n; k++) {
@@ -181,13 +212,31 @@ export function sclamp(src: usize, out: usize, n: i32, lo: f64, hi: f64): void {
 }
 
 /**
+ * One piece of a long sum (of squares when `squares`): `first` starts the running sums, `last` returns the total
+ * (rounded to T for squares, as sumSquares is; a plain sum's caller rounds it when it stores it). Pieces before
+ * the last must have a multiple of 8 elements. lanes: 64 bytes of scratch kept between the calls.
+ */
+@inline function sumPiece<T>(x: usize, n: i32, lanes: usize, squares: bool, first: bool, last: bool): f64 {
+  const total = laneSum<T>(x, n, squares, lanes, !first, last);
+  return squares ? <f64><T>total : total;
+}
+
+export function dsumPiece(x: usize, n: i32, lanes: usize, squares: bool, first: bool, last: bool): f64 {
+  return sumPiece<f64>(x, n, lanes, squares, first, last);
+}
+
+export function ssumPiece(x: usize, n: i32, lanes: usize, squares: bool, first: bool, last: bool): f64 {
+  return sumPiece<f32>(x, n, lanes, squares, first, last);
+}
+
+/**
  * out[o * inner + i] = sum over k < size of src[(o * size + k) * inner + i]. inner 1: laneSum per o; otherwise
  * one running sum per column in the f64 scratch `acc` (inner elements), as the TypeScript loop keeps them.
  */
 @inline function sum<T>(src: usize, out: usize, outer: i32, size: i32, inner: i32, acc: usize): void {
   const es = <usize>sizeof<T>();
   if (inner == 1) {
-    for (let o = 0; o < outer; o++) store1<T>(out + <usize>o * es, laneSum<T>(src + <usize>o * <usize>size * es, size, false));
+    for (let o = 0; o < outer; o++) store1<T>(out + <usize>o * es, laneSum<T>(src + <usize>o * <usize>size * es, size, false, 0, false, true));
     return;
   }
   for (let o = 0; o < outer; o++) {
@@ -215,17 +264,4 @@ export function dsum(src: usize, out: usize, outer: i32, size: i32, inner: i32, 
 
 export function ssum(src: usize, out: usize, outer: i32, size: i32, inner: i32, acc: usize): void {
   sum<f32>(src, out, outer, size, inner, acc);
-}
-
-/** Sum of squares, as portable-elementwise.ts's sumSquares: squares in T, 8 running sums, rounded to T. */
-@inline function sumSquares<T>(x: usize, n: i32): f64 {
-  return <f64><T>laneSum<T>(x, n, true);
-}
-
-export function dsumSquares(x: usize, n: i32): f64 {
-  return sumSquares<f64>(x, n);
-}
-
-export function ssumSquares(x: usize, n: i32): f64 {
-  return sumSquares<f32>(x, n);
 }

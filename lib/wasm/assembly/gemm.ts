@@ -157,19 +157,21 @@ const KC: i32 = 256;
 }
 
 /**
- * B as stored (k x n, row-major) at src into panels at dst (which must not overlap src), laid out as
- * packTransposed lays them: panel jp holds row p's columns [w * jp, w * jp + w) at (jp * k + p) * 32 bytes,
- * zero-padded past column n. Read in place, a tile steps n elements per p (a new page every step for a wide B);
- * packed, it reads 32 bytes after 32 bytes.
+ * `rows` rows of B as stored (row-major, n wide) at src into panels at dst (which must not overlap src), laid
+ * out as packTransposed lays them for a B of k rows: panel jp holds row p's columns [w * jp, w * jp + w) at
+ * (jp * k + p) * 32 bytes from dst, zero-padded past column n. The caller packs B a block of rows at a time (dst
+ * moved on by 32 bytes per row), each block staged in cache: packing all of a wide B in one pass read every
+ * panel's 32 bytes down all k rows, a new page per read. Read in place, a tile steps n elements per p (a new
+ * page every step for a wide B); packed, it reads 32 bytes after 32 bytes.
  */
-@inline function packStored<T>(k: i32, n: i32, src: usize, dst: usize): void {
+@inline function packStored<T>(rows: i32, n: i32, src: usize, dst: usize, k: i32): void {
   const size = <usize>sizeof<T>();
   const w = 32 / <i32>size;
   const full = n / w;
   const panelBytes = <usize>k << 5;
   for (let jp = 0; jp < full; jp++) {
     const from = src + (<usize>jp << 5), to = dst + <usize>jp * panelBytes;
-    for (let p = 0; p < k; p++) {
+    for (let p = 0; p < rows; p++) {
       const row = from + <usize>p * <usize>n * size, at = to + (<usize>p << 5);
       v128.store(at, v128.load(row));
       v128.store(at, v128.load(row, 16), 16);
@@ -178,7 +180,7 @@ const KC: i32 = 256;
   const cols = n - full * w;
   if (cols > 0) {
     const to = dst + <usize>full * panelBytes;
-    for (let p = 0; p < k; p++) {
+    for (let p = 0; p < rows; p++) {
       const row = src + (<usize>p * <usize>n + <usize>(full * w)) * size, at = to + (<usize>p << 5);
       v128.store(at, v128.splat<i32>(0));
       v128.store(at, v128.splat<i32>(0), 16);
@@ -187,12 +189,12 @@ const KC: i32 = 256;
   }
 }
 
-export function dpanel(k: i32, n: i32, src: usize, dst: usize): void {
-  packStored<f64>(k, n, src, dst);
+export function dpanel(rows: i32, n: i32, src: usize, dst: usize, k: i32): void {
+  packStored<f64>(rows, n, src, dst, k);
 }
 
-export function spanel(k: i32, n: i32, src: usize, dst: usize): void {
-  packStored<f32>(k, n, src, dst);
+export function spanel(rows: i32, n: i32, src: usize, dst: usize, k: i32): void {
+  packStored<f32>(rows, n, src, dst, k);
 }
 
 /** C's rows from a stride of `from` bytes to `to` (<= from), in place: row i moves back, never over a row not yet moved. */
