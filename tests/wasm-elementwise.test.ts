@@ -81,6 +81,12 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
           const intoB = b.slice();
           kernels.arith(op, a, intoB, intoB, 0, L); // out is b
           expectSame(intoB, wantB, `op ${op} out = b`);
+          const m = mask(n, 60 + op);
+          const wantMasked = new A(n);
+          portable.arith(op, a, m, wantMasked, 0, L);
+          const masked = a.slice();
+          kernels.arith(op, masked, m, masked, 0, L); // x.mul_(x.gt(0)): a bool mask's bytes
+          expectSame(masked, wantMasked, `op ${op} by a mask in place`);
         }
       }
     });
@@ -90,12 +96,15 @@ describe("wasm elementwise kernels match the portable loops bit for bit", () => 
       for (const [rows, L] of SIZES) {
         const n = rows * L;
         const a = values(A, n, seed++);
+        // 0.1 is not a float32 value: float32 elements are compared with it in double, as in JavaScript.
         for (const op of [4, 5, 6, 7]) {
-          const want = new Uint8Array(n);
-          portable.compareScalar(op, a, 0.5, want);
-          const got = new Uint8Array(n).fill(9);
-          kernels.compareScalar(op, a, 0.5, got);
-          expectSame(got, want, `cmp ${op}`);
+          for (const s of [0.5, 0, 0.1, Number.NaN, -Infinity]) {
+            const want = new Uint8Array(n);
+            portable.compareScalar(op, a, s, want);
+            const got = new Uint8Array(n).fill(9);
+            kernels.compareScalar(op, a, s, got);
+            expectSame(got, want, `cmp ${op} ${s} n ${n}`);
+          }
         }
         for (const X of FLOATS) {
           const x = values(X, n, seed++);

@@ -21,6 +21,12 @@ export const WASM_CHUNK_ELEMENTS = 16384;
 export interface ElementwiseExports {
   darith(op: number, a: number, b: number, s: number, out: number, n: number, broadcast: number, L: number): void;
   sarith(op: number, a: number, b: number, s: number, out: number, n: number, broadcast: number, L: number): void;
+  /** out[i] = a[i] op s ? 1 : 0 as bytes; op 4 gt, 5 ge, 6 lt, 7 le. */
+  dcompare(op: number, a: number, s: number, out: number, n: number): void;
+  scompare(op: number, a: number, s: number, out: number, n: number): void;
+  /** out[i] = a[i] op m[i] for bytes m (a bool mask), same length. */
+  dmaskArith(op: number, a: number, m: number, out: number, n: number): void;
+  smaskArith(op: number, a: number, m: number, out: number, n: number): void;
   daxpy(y: number, x: number, n: number, alpha: number): void;
   saxpy(y: number, x: number, n: number, alpha: number): void;
   dclamp(src: number, out: number, n: number, lo: number, hi: number): void;
@@ -39,7 +45,7 @@ export type ReserveMemory = (bytes: number) => ArrayBuffer | null;
  * Calls step(from, len) for consecutive pieces [from, from + len) of n elements, each at most `piece` long, and
  * copies each piece's result back: `result` is the module view the step leaves it in, `out` where it goes.
  */
-function inPieces(n: number, piece: number, result: FloatArray, out: FloatArray, step: (from: number, len: number) => void): void {
+function inPieces<A extends FloatArray | Uint8Array>(n: number, piece: number, result: A, out: A, step: (from: number, len: number) => void): void {
   for (let from = 0; from < n; from += piece) {
     const len = Math.min(piece, n - from);
     step(from, len);
@@ -79,12 +85,29 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
     return total;
   };
 
+  /** out[i] = a[i] op mask[i] (a bool tensor's bytes), piece by piece; the portable loop's bits. */
+  const maskArith = (op: number, a: FloatArray, mask: Uint8Array, out: FloatArray): void => {
+    const n = out.length;
+    const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+    const maskAt = align(m * out.BYTES_PER_ELEMENT);
+    const buffer = reserve(maskAt + m);
+    if (buffer === null) return portable.arith(op, a, mask, out, 0, 0);
+    const inA = viewOf(out, buffer, 0, m), inMask = new Uint8Array(buffer, maskAt, m);
+    const run = out instanceof Float64Array ? k.dmaskArith : k.smaskArith;
+    inPieces(n, m, inA, out, (from, len) => {
+      inA.set(a.subarray(from, from + len));
+      inMask.set(mask.subarray(from, from + len));
+      run(op, 0, maskAt, 0, len);
+    });
+  };
+
   return {
     arith(op, a, b, out, broadcast, L) {
       const n = out.length;
       const scalar = broadcast === SCALAR;
       // b is read in the module as a's element type (a scalar is passed as a number); b === out with a row or
       // column broadcast would be overwritten while still read, in the portable loop too, so it keeps that loop.
+      if (n >= WASM_MIN_ELEMENTS && broadcast === 0 && b instanceof Uint8Array && sameFloatType(a, out)) return maskArith(op, a, b, out);
       const fits = n >= WASM_MIN_ELEMENTS && sameFloatType(a, out) && (scalar || (sameFloatType(b, a) && !(b === out && broadcast > 1)));
       if (!fits) return portable.arith(op, a, b, out, broadcast, L);
       const elem = out.BYTES_PER_ELEMENT;
@@ -117,7 +140,20 @@ export function wasmElementwise(k: ElementwiseExports, reserve: ReserveMemory): 
       run(op, 0, aBytes, 0, 0, n, broadcast, L);
       out.set(inA);
     },
-    compareScalar: portable.compareScalar,
+    compareScalar(op, a, s, out) {
+      const n = out.length;
+      if (n < WASM_MIN_ELEMENTS) return portable.compareScalar(op, a, s, out);
+      const m = Math.min(n, WASM_CHUNK_ELEMENTS);
+      const outAt = align(m * a.BYTES_PER_ELEMENT);
+      const buffer = reserve(outAt + m);
+      if (buffer === null) return portable.compareScalar(op, a, s, out);
+      const inA = viewOf(a, buffer, 0, m), result = new Uint8Array(buffer, outAt, m);
+      const run = a instanceof Float64Array ? k.dcompare : k.scompare;
+      inPieces(n, m, result, out, (from, len) => {
+        inA.set(a.subarray(from, from + len));
+        run(op, 0, s, outAt, len);
+      });
+    },
     axpy(y, x, alpha) {
       const n = y.length;
       if (n < WASM_MIN_ELEMENTS || !sameFloatType(x, y)) return portable.axpy(y, x, alpha);

@@ -106,11 +106,87 @@ export function sarith(op: i32, a: usize, b: usize, s: f64, out: usize, n: i32, 
   arith<f32>(op, a, b, s, out, n, broadcast, L);
 }
 
+/** A comparison's 0 or 1 (an i32, no branch): 4 gt, 5 ge, 6 lt, 7 le. */
+@inline function cmp(op: i32, x: f64, s: f64): i32 {
+  if (op == 4) return <i32>(x > s);
+  if (op == 5) return <i32>(x >= s);
+  if (op == 6) return <i32>(x < s);
+  return <i32>(x <= s);
+}
+
+/** out[i] = a[i] op s ? 1 : 0 as bytes (float32 values compared in double, as in JavaScript), i < n. */
+@inline function compare<T>(op: i32, a: usize, s: f64, out: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
+  for (let i = 0; i < n; i++) store<u8>(out + <usize>i, cmp(op, load1<T>(a + <usize>i * size), s));
+}
+
+@inline function compareOp<T>(op: i32, a: usize, s: f64, out: usize, n: i32): void {
+  if (op == 4) compare<T>(4, a, s, out, n);
+  else if (op == 5) compare<T>(5, a, s, out, n);
+  else if (op == 6) compare<T>(6, a, s, out, n);
+  else compare<T>(7, a, s, out, n);
+}
+
+export function dcompare(op: i32, a: usize, s: f64, out: usize, n: i32): void {
+  compareOp<f64>(op, a, s, out, n);
+}
+
+export function scompare(op: i32, a: usize, s: f64, out: usize, n: i32): void {
+  compareOp<f32>(op, a, s, out, n);
+}
+
+/**
+ * out[i] = a[i] op m[i] for a mask m of bytes (a bool tensor, e.g. a ReLU's x.gt(0)), i < n. A byte converts to
+ * float exactly, so float32 takes four f32 lanes with the portable loop's bits (as in run).
+ */
+@inline function maskArith<T>(op: i32, a: usize, m: usize, out: usize, n: i32): void {
+  const size = <usize>sizeof<T>();
+  let i = 0;
+  if (sizeof<T>() == 4) {
+    for (; i + 4 <= n; i += 4) {
+      const bytes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + <usize>i)));
+      const at = <usize>i << 2;
+      v128.store(out + at, op4(op, v128.load(a + at), f32x4.convert_i32x4_u(bytes)));
+    }
+  } else {
+    for (; i + 2 <= n; i += 2) {
+      const bytes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(m + <usize>i)));
+      const at = <usize>i << 3;
+      v128.store(out + at, op2(op, v128.load(a + at), f64x2.convert_low_i32x4_u(bytes)));
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i * size;
+    store1<T>(out + at, op1(op, load1<T>(a + at), <f64>load<u8>(m + <usize>i)));
+  }
+}
+
+@inline function maskArithOp<T>(op: i32, a: usize, m: usize, out: usize, n: i32): void {
+  if (op == 0) maskArith<T>(0, a, m, out, n);
+  else if (op == 1) maskArith<T>(1, a, m, out, n);
+  else if (op == 2) maskArith<T>(2, a, m, out, n);
+  else maskArith<T>(3, a, m, out, n);
+}
+
+export function dmaskArith(op: i32, a: usize, m: usize, out: usize, n: i32): void {
+  maskArithOp<f64>(op, a, m, out, n);
+}
+
+export function smaskArith(op: i32, a: usize, m: usize, out: usize, n: i32): void {
+  maskArithOp<f32>(op, a, m, out, n);
+}
+
 /** y[i] = y[i] + alpha * x[i]: a multiply, then an add (no fused multiply-add, as in JavaScript). */
 @inline function axpy<T>(y: usize, x: usize, n: i32, alpha: f64): void {
   const size = <usize>sizeof<T>();
   const av = f64x2.splat(alpha);
   let i = 0;
+  // Unrolled to four elements a step (two f64x2): V8 does not unroll, and the loop's own cost showed.
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i * size, at2 = at + 2 * size;
+    store2<T>(y + at, f64x2.add(load2<T>(y + at), f64x2.mul(av, load2<T>(x + at))));
+    store2<T>(y + at2, f64x2.add(load2<T>(y + at2), f64x2.mul(av, load2<T>(x + at2))));
+  }
   for (; i + 2 <= n; i += 2) {
     const at = <usize>i * size;
     store2<T>(y + at, f64x2.add(load2<T>(y + at), f64x2.mul(av, load2<T>(x + at))));
