@@ -155,3 +155,23 @@ describe("API additions", () => {
     expect(randnLike(zeros(2, 3, { dtype: "float32" })).dtype).toBe("float32");
   });
 });
+
+describe("clone", () => {
+  it("copies packed tensors, contiguous views and strided views into storage of their own (every dtype)", () => {
+    for (const dtype of ["float64", "float32", "int32", "bool"] as const) {
+      const base = tensor([[1, 0, 3], [0, 5, 6], [7, 8, 0]], { dtype });
+      const views = { packed: base, row: base.select(0, 1), rows: base.narrow(0, 1, 2), transposed: base.t(), column: base.select(1, 2) };
+      for (const [what, v] of Object.entries(views)) {
+        const c = v.clone();
+        expect(c.dtype, `${dtype} ${what}`).toBe(dtype);
+        expect(c.shape, `${dtype} ${what}`).toEqual(v.shape);
+        expect(c.tolist(), `${dtype} ${what}`).toEqual(v.tolist());
+        expect(c.isContiguous(), `${dtype} ${what}`).toBe(true);
+        expect(c.data.length, `${dtype} ${what}: only the view's elements`).toBe(v.numel());
+        const before = base.tolist();
+        c.fill_(dtype === "bool" ? 1 : 9);
+        expect(base.tolist(), `${dtype} ${what}: writing the clone leaves its source alone`).toEqual(before);
+      }
+    }
+  });
+});
