@@ -19,8 +19,9 @@ import { startWasmThreads, type WasmThreads } from "./wasm-threads";
  * where workers are not allowed (the grader's sandbox: Node's permission model without --allow-worker) it
  * runs on the calling thread alone. Every C element is computed by one thread, so the thread count never
  * changes a result.
- * Operands are copied into the module's memory as stored (a transposed B then packed into column panels there,
- * a transposed A copied block by block into per-thread scratch by the kernel) and the product copied back,
+ * Operands are copied into the module's memory as stored (B then packed into column panels there, a B as stored
+ * one block of rows at a time; a transposed A copied block by block into per-thread scratch by the kernel) and
+ * the product copied back,
  * padding columns squeezed out first. The elementwise loops (wasm-elementwise.ts) run in the module too, with
  * the portable loops' bits.
  */
