@@ -177,7 +177,7 @@ const PANEL_MIN_ROWS = 8;
 /**
  * A B as stored is copied in and packed this many bytes of rows at a time (at least one row), so each block is
  * packed from cache: one whole copy of a 12 MB weight matrix, then one packing pass down all its rows for every
- * panel, took 6.5 ms where the blocked copy and pack take ~1.5.
+ * panel, took 6.5 ms of `X @ W1` (float64, 3072 x 500); the blocked copy and pack take ~3.7, 1.6 of them the copy.
  */
 const STAGE_BYTES = 128 * 1024;
 
