@@ -2,7 +2,7 @@
 // and error messages lib/tensor/README.md documents. tests/tensor-torch.test.ts covers the same ground at random.
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  availableBackends, cat, full, linspace, matmul, onesLike, randint, randnLike, randperm, setBackend, tensor, where, zeros,
+  arange, availableBackends, cat, full, linspace, matmul, onesLike, randint, randnLike, randperm, setBackend, tensor, where, zeros,
   type BackendName,
 } from "../lib/tensor";
 
@@ -171,6 +171,34 @@ describe("clone", () => {
         const before = base.tolist();
         c.fill_(dtype === "bool" ? 1 : 9);
         expect(base.tolist(), `${dtype} ${what}: writing the clone leaves its source alone`).toEqual(before);
+      }
+    }
+  });
+
+  it("contiguous() and clone() of strided views bigger than one copy tile put every element in row-major order", () => {
+    // Expected values from index arithmetic, not from tolist (which itself goes through contiguous()).
+    const base = arange(0, 70 * 45).reshape(70, 45); // (i, j) holds i * 45 + j
+    const cube = arange(0, 4 * 6 * 35).reshape(4, 6, 35); // (i, j, k) holds i * 210 + j * 35 + k
+    const cases: Array<[string, ReturnType<typeof arange>, (idx: number[]) => number]> = [
+      ["t()", base.t(), ([a, b]) => b * 45 + a],
+      ["t().slice(0, 3, 40, 2)", base.t().slice(0, 3, 40, 2), ([a, b]) => b * 45 + 3 + 2 * a],
+      ["slice(1, 1, 45, 3).narrow(0, 5, 55)", base.slice(1, 1, 45, 3).narrow(0, 5, 55), ([a, b]) => (5 + a) * 45 + 1 + 3 * b],
+      ["expand", arange(0, 45).reshape(1, 45).expand(70, 45), ([, b]) => b],
+      ["permute(2, 0, 1)", cube.permute(2, 0, 1), ([a, b, c]) => b * 210 + c * 35 + a],
+    ];
+    for (const [what, view, value] of cases) {
+      for (const copy of [view.contiguous(), view.clone()]) {
+        expect(copy.shape, what).toEqual(view.shape);
+        const [d0, d1, d2 = 1] = view.shape;
+        let flat = 0;
+        for (let a = 0; a < d0; a++) {
+          for (let b = 0; b < d1; b++) {
+            for (let c = 0; c < d2; c++, flat++) {
+              const want = value(view.ndim === 3 ? [a, b, c] : [a, b]);
+              if (copy.data[flat] !== want) throw new Error(`${what} [${a}, ${b}${view.ndim === 3 ? `, ${c}` : ""}]: ${copy.data[flat]}, want ${want}`);
+            }
+          }
+        }
       }
     }
   });

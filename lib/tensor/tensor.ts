@@ -975,9 +975,53 @@ function stridedZip(
   }
 }
 
-/** Copy any strided tensor into packed storage. */
+/** Side of the square tiles copyTiles walks: 32 rows' and 32 columns' cache lines stay in L1 while a tile is copied. */
+const COPY_TILE = 32;
+
+/**
+ * out[i * cols + j] = src[offset + i * s0 + j * s1] for a rows x cols matrix, tile by tile: a transposed view read
+ * row after row steps a whole stored row per element (a cache miss each), and within a tile each line is reused.
+ */
+function copyTiles(src: Storage, offset: number, rows: number, cols: number, s0: number, s1: number, out: Storage): void {
+  for (let i0 = 0; i0 < rows; i0 += COPY_TILE) {
+    const i1 = Math.min(rows, i0 + COPY_TILE);
+    for (let j0 = 0; j0 < cols; j0 += COPY_TILE) {
+      const j1 = Math.min(cols, j0 + COPY_TILE);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0, o = i * cols + j0, p = offset + i * s0 + j0 * s1; j < j1; j++, o++, p += s1) out[o] = src[p];
+      }
+    }
+  }
+}
+
+/**
+ * Copy any strided tensor into packed storage (out has t's element type), in row-major order. Its own loop, not
+ * stridedZip's: a call through a closure per element made a 3072 x 500 transpose ~3.5 ns an element.
+ */
 function copyStrided(t: Tensor, out: Storage): void {
-  stridedZip(t.shape, out, 0, contiguousStrides(t.shape), t, t, (x) => x);
+  const shape = t.shape, strides = t.strides, src = t.data;
+  const nd = shape.length;
+  const n = out.length;
+  if (nd === 0) {
+    if (n > 0) out[0] = src[t.offset];
+    return;
+  }
+  if (n === 0) return;
+  if (nd === 2) return copyTiles(src, t.offset, shape[0], shape[1], strides[0], strides[1], out);
+  const last = nd - 1;
+  const len = shape[last], step = strides[last];
+  const counter = new Array<number>(nd).fill(0);
+  let from = t.offset;
+  for (let o = 0; o < n; o += len) {
+    for (let j = 0, p = from; j < len; j++, p += step) out[o + j] = src[p];
+    for (let d = last - 1; d >= 0; d--) {
+      counter[d]++;
+      from += strides[d];
+      if (counter[d] < shape[d]) break;
+      from -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
 }
 
 /** out = f(x, y) with x, y the operands in the compute dtype `ct`, broadcast; `outType` is ct, bool or floating. */
