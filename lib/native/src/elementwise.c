@@ -83,12 +83,18 @@ DEFINE_AXPY(axpy_df, double, float)
 DEFINE_AXPY(axpy_fd, float, double)
 DEFINE_AXPY(axpy_ff, float, float)
 
-/* NaN compares false both ways, so it passes through, as in the TypeScript loop. */
+/*
+ * NaN compares false both ways, so it passes through, as in the TypeScript loop (v < lo ? lo : v > hi ? hi : v).
+ * Written as two selects so the compiler vectorizes the float loop too: the nested form branched there, and a
+ * ReLU's random signs mispredicted (6 ns an element on 1.5M float32 against 1 for float64).
+ */
 #define DEFINE_CLAMP(NAME, T)                                                                 \
   SIMD_CLONES static void NAME(const T *src, T *out, double lo, double hi, size_t n) {        \
     for (size_t i = 0; i < n; i++) {                                                          \
       const double v = (double)src[i];                                                        \
-      out[i] = (T)(v < lo ? lo : v > hi ? hi : v);                                            \
+      double r = v > hi ? hi : v;                                                             \
+      r = v < lo ? lo : r;                                                                    \
+      out[i] = (T)r;                                                                          \
     }                                                                                         \
   }
 
