@@ -14,13 +14,33 @@ export interface WasmThreads {
    * function that waits for all of them: null when all finished, else why not (then some shares may be missing).
    */
   start(f64: boolean, jobs: number[][]): () => string | null;
+  /**
+   * Starts every worker on one product with A as stored (`job`, as above; every worker gets the same scratch,
+   * which A as stored never uses) cut into chunks of `chunkRows` rows, taken one at a time as they come ready:
+   * the caller copies A's rows in chunk by chunk and says so with ready(), so the workers compute while it copies,
+   * then takes chunks itself until none are left, and calls wait().
+   */
+  startChunked(f64: boolean, job: number[], chunkRows: number): ChunkedRun;
   close(): void;
 }
 
+/** A chunked product under way (see startChunked). */
+export interface ChunkedRun {
+  /** Chunks [0, count) have their rows of A in place. */
+  ready(count: number): void;
+  /** The next chunk nobody has taken yet (the caller computes it); at or past the chunk count when none is left. */
+  claim(): number;
+  /** Waits for the workers: null when all finished, else why not (then some chunks may be missing). */
+  wait(): string | null;
+  /** After wait(): how many workers computed at least one chunk. */
+  helpers(): number;
+}
+
 // Control block, in Int32 slots: the job generation (bumped to start), how many workers finished it, whether one
-// failed, then ARGS per worker: [kind (0 none, 1 float64, 2 float32), m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc,
-// scratch].
-const GEN = 0, DONE = 1, FAILED = 2, HEADER = 4, ARGS = 13;
+// failed; for a chunked job the next chunk to take, how many chunks are ready, and rows per chunk; then ARGS per
+// worker: [kind (0 none, 1 float64, 2 float32, 3 float64 chunked, 4 float32 chunked), m, panels, k, a, sai, sap, b,
+// sbp, sbj, c, ldc, scratch, and the chunks it took (written by the worker)].
+const GEN = 0, DONE = 1, FAILED = 2, NEXT = 3, READY = 4, CHUNK = 5, HEADER = 8, ARGS = 14, TAKEN = 13;
 
 /** A worker that has not answered for this long is taken for dead (a share of a product takes milliseconds). */
 const STALL_MS = 60_000;
@@ -44,9 +64,22 @@ for (;;) {
   try {
     const kind = ctl[at];
     if (kind !== 0 && kernels === null) Atomics.store(ctl, ${FAILED}, 1);
-    else if (kind !== 0) {
+    else if (kind >= 3) {
+      // Chunks of a product's rows, taken one at a time once the caller says their rows of A are in place.
+      const call = kind === 3 ? kernels.dgemm : kernels.sgemm;
+      const elem = kind === 3 ? 8 : 4;
+      const [m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc, scratch] = ctl.subarray(at + 1, at + ${TAKEN});
+      const rows = ctl[${CHUNK}];
+      let taken = 0;
+      for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci * rows < m; ci = Atomics.add(ctl, ${NEXT}, 1)) {
+        for (let r = Atomics.load(ctl, ${READY}); r <= ci; r = Atomics.load(ctl, ${READY})) Atomics.wait(ctl, ${READY}, r, 1000);
+        const i0 = ci * rows;
+        call(Math.min(rows, m - i0), panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
+        ctl[at + ${TAKEN}] = ++taken;
+      }
+    } else if (kind !== 0) {
       const call = kind === 1 ? kernels.dgemm : kernels.sgemm;
-      call(...ctl.subarray(at + 1, at + ${ARGS}));
+      call(...ctl.subarray(at + 1, at + ${TAKEN}));
     }
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
@@ -77,6 +110,29 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
   }
   let closed = false;
 
+  const waitAll = (): string | null => {
+    if (broken !== null) return broken;
+    let done = Atomics.load(ctl, DONE);
+    let since = Date.now();
+    while (done < count) {
+      Atomics.wait(ctl, DONE, done, 1000);
+      const now = Atomics.load(ctl, DONE);
+      if (now !== done) {
+        done = now;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) {
+        return `a wasm worker thread stopped answering for ${STALL_MS / 1000} s`;
+      }
+    }
+    return Atomics.load(ctl, FAILED) === 1 ? "a wasm worker thread's kernel failed" : null;
+  };
+  const go = (): void => {
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+  };
+
   return {
     size: count,
     start(f64, jobs) {
@@ -85,27 +141,34 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
         const at = HEADER + slot * ARGS;
         const job = jobs[slot];
         ctl[at] = job === undefined ? 0 : f64 ? 1 : 2;
-        if (job !== undefined) for (let i = 0; i < ARGS - 1; i++) ctl[at + 1 + i] = job[i];
+        if (job !== undefined) for (let i = 0; i < TAKEN - 1; i++) ctl[at + 1 + i] = job[i];
       }
-      Atomics.store(ctl, DONE, 0);
-      Atomics.store(ctl, FAILED, 0);
-      Atomics.add(ctl, GEN, 1);
-      Atomics.notify(ctl, GEN);
-      return () => {
-        if (broken !== null) return broken;
-        let done = Atomics.load(ctl, DONE);
-        let since = Date.now();
-        while (done < count) {
-          Atomics.wait(ctl, DONE, done, 1000);
-          const now = Atomics.load(ctl, DONE);
-          if (now !== done) {
-            done = now;
-            since = Date.now();
-          } else if (Date.now() - since > STALL_MS) {
-            return `a wasm worker thread stopped answering for ${STALL_MS / 1000} s`;
-          }
-        }
-        return Atomics.load(ctl, FAILED) === 1 ? "a wasm worker thread's kernel failed" : null;
+      go();
+      return waitAll;
+    },
+    startChunked(f64, job, chunkRows) {
+      for (let slot = 0; slot < count; slot++) {
+        const at = HEADER + slot * ARGS;
+        ctl[at] = f64 ? 3 : 4;
+        for (let i = 0; i < TAKEN - 1; i++) ctl[at + 1 + i] = job[i];
+        ctl[at + TAKEN] = 0;
+      }
+      ctl[NEXT] = 0;
+      ctl[READY] = 0;
+      ctl[CHUNK] = chunkRows;
+      go();
+      return {
+        ready(chunks) {
+          Atomics.store(ctl, READY, chunks);
+          Atomics.notify(ctl, READY);
+        },
+        claim: () => Atomics.add(ctl, NEXT, 1),
+        wait: waitAll,
+        helpers() {
+          let n = 0;
+          for (let slot = 0; slot < count; slot++) if (Atomics.load(ctl, HEADER + slot * ARGS + TAKEN) > 0) n++;
+          return n;
+        },
       };
     },
     close() {
