@@ -4,7 +4,7 @@ import { WASM_KERNELS_BASE64, WASM_SHARED_MAX_PAGES } from "../wasm/kernels-bina
 import type { FloatArray, GemmBackend } from "./backend";
 import { checkSizes, portableBackend } from "./portable-gemm";
 import { align, wasmElementwise, type ElementwiseExports } from "./wasm-elementwise";
-import { startWasmThreads, type WasmThreads } from "./wasm-threads";
+import { MAX_CHUNKS, startWasmThreads, type WasmThreads } from "./wasm-threads";
 
 /**
  * The WebAssembly matmul backend: lib/wasm's SIMD kernels (4x4 float64 / 4x8 float32 register tiles), needing
@@ -194,7 +194,8 @@ function workersForbidden(): string | null {
  */
 function chunkRowsFor(rows: number, threads: number, packedBBytes: number): number {
   if (threads < 2 || rows < 16 * threads) return 0;
-  if (packedBBytes <= CACHED_B_BYTES || rows >= 512) return Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4);
+  const atLeast = Math.ceil(rows / MAX_CHUNKS / 4) * 4;
+  if (packedBBytes <= CACHED_B_BYTES || rows >= 512) return Math.max(atLeast, Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4));
   return Math.ceil(rows / threads / 4) * 4;
 }
 
@@ -300,36 +301,84 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
   };
 
   /**
-   * A product with A as stored on `t` threads, in chunks of `chunkRows` rows taken as they come ready: this thread
-   * copies A in chunk by chunk (`copy(fromRow, toRow)`) while the workers start on the first ones, then takes
-   * chunks too. The copy into shared memory is a sixth to a quarter of such a product (9 of 40 ms for a
-   * 4000 x 3073 float32 A); waiting for all of it kept the workers idle that long.
+   * A product's block of `rows` rows on `pool`'s threads and this one, in chunks of `chunkRows` rows taken by
+   * whichever thread is free once ready. For an A as stored this thread copies A in chunk by chunk
+   * (`copyIn(fromRow, toRow)`) while the workers start on the first chunks (the copy into shared memory was 9 of
+   * 40 ms of a 4000 x 3073 float32 product, the workers idle all along); a transposed A is copied in whole first.
+   * Then it takes chunks too, and copies out each finished chunk's rows of C (`copyOut(chunk)`) in order while
+   * the others still compute (C's copy was 2.4 of `X.T @ dh`'s 21 ms, float64).
    */
-  const runChunked = (kernels: Kernels, f64: boolean, chunkRows: number, job: number[], copy: (from: number, to: number) => void): void => {
+  const runChunked = (kernels: Kernels, f64: boolean, chunkRows: number, transA: boolean, job: number[], copyIn: (from: number, to: number) => void, copyOut: (chunk: number) => void): void => {
     const call = f64 ? kernels.dgemm : kernels.sgemm;
     const elem = f64 ? 8 : 4;
     const [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff] = job;
     const chunks = Math.ceil(rows / chunkRows);
-    const chunk = (ci: number): void => {
+    const compute = (ci: number): void => {
       const i0 = ci * chunkRows;
       call(Math.min(chunkRows, rows - i0), panels, k, aOff + i0 * sai * elem, sai, sap, bOff, sbp, sbj, cOff + i0 * ldc * elem, ldc, sOff);
     };
-    const started = (pool as WasmThreads).startChunked(f64, job, chunkRows);
-    for (let ci = 0; ci < chunks; ci++) {
-      copy(ci * chunkRows, Math.min(rows, (ci + 1) * chunkRows));
-      started.ready(ci + 1);
+    const threads = pool as WasmThreads;
+    // Worker `slot` packs a transposed A's blocks in its own scratch, after this thread's (an A as stored needs none).
+    const started = threads.startChunked(f64, job, chunkRows, (slot) => (transA ? sOff + (slot + 1) * scratchBytes : sOff));
+    if (transA) {
+      copyIn(0, rows);
+      started.ready(chunks);
+    } else {
+      for (let ci = 0; ci < chunks; ci++) {
+        copyIn(ci * chunkRows, Math.min(rows, (ci + 1) * chunkRows));
+        started.ready(ci + 1);
+      }
     }
-    for (let ci = started.claim(); ci < chunks; ci = started.claim()) chunk(ci);
+    let out = 0;
+    for (let ci = started.claim(); ci < chunks; ci = started.claim()) {
+      compute(ci);
+      started.finish(ci);
+      for (; out < chunks && started.done(out); out++) copyOut(out);
+    }
+    for (; out < chunks && started.await(out); out++) copyOut(out);
     const failure = started.wait();
-    if (failure !== null) {
-      // Which chunks a failed worker finished is unknown: compute them all here (the same bits) and stay on one
-      // thread from now on.
-      singleThreadReason = failure;
-      pool?.close();
+    if (failure !== null || out < chunks) {
+      // A worker failed or stopped answering: finish every chunk it left here (the same bits; a chunk finished
+      // twice gets the same values) and stay on one thread from now on.
+      singleThreadReason = failure ?? "a wasm worker thread stopped answering";
+      threads.close();
       pool = null;
-      for (let ci = 0; ci < chunks; ci++) chunk(ci);
+      for (; out < chunks; out++) {
+        if (!started.done(out)) compute(out);
+        copyOut(out);
+      }
     } else {
       workerShares += started.helpers();
+    }
+  };
+
+  /**
+   * Packs a B as stored (k x n) into panels at bOff on the pool's threads and this one: this thread copies B in
+   * at `stage` a block of `rows` rows at a time, and each block is packed by whichever thread is free once it is
+   * in. Packing after the whole copy, on this thread, was 1.3 of the 2.9 ms `X @ W1` spent on B (float64,
+   * 3072 x 500); the copy into shared memory is the rest.
+   */
+  const packInParallel = (kernels: Kernels, f64: boolean, rows: number, n: number, b: FloatArray, stage: number, bOff: number, k: number): void => {
+    const elem = f64 ? 8 : 4;
+    const blockBytes = rows * n * elem;
+    const blocks = Math.ceil(k / rows);
+    const pack = (bi: number): void => (f64 ? kernels.dpanel : kernels.spanel)(Math.min(rows, k - bi * rows), n, stage + bi * blockBytes, bOff + bi * rows * 32, k);
+    const threads = pool as WasmThreads;
+    const started = threads.startPacking(f64, rows, n, stage, blockBytes, bOff, k);
+    const into = new (f64 ? Float64Array : Float32Array)(buffer(sharedSpace as Space), stage, k * n);
+    for (let bi = 0; bi < blocks; bi++) {
+      const p0 = bi * rows, p1 = Math.min(k, p0 + rows);
+      into.set(b.subarray(p0 * n, p1 * n), p0 * n);
+      started.ready(bi + 1);
+    }
+    for (let bi = started.claim(); bi < blocks; bi = started.claim()) pack(bi);
+    const failure = started.wait();
+    if (failure !== null) {
+      // Which blocks a failed worker packed is unknown: pack them all here (the same panels).
+      singleThreadReason = failure;
+      threads.close();
+      pool = null;
+      for (let bi = 0; bi < blocks; bi++) pack(bi);
     }
   };
 
@@ -389,12 +438,18 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const sOff = align(cOff + rowsPerBlock * ldc * elem);
     // Where B's copy waits for the module to pack it: all of a transposed B (when it fits), a block of a B as stored.
     const staged = !panelB ? 0 : transB ? (aOff + k * n * elem <= limit ? k * n * elem : 0) : stageBytes;
-    reserve(space, Math.max(sOff + scratch, aOff + staged));
+    // A threaded product stages all of a B as stored (after everything else), so the workers pack blocks while
+    // this thread copies the next ones in.
+    const end = Math.max(sOff + scratch, aOff + staged);
+    const stageAll = panelB && !transB && space.shared && threadsFor(m * ldc * k) > 1 && align(end) + k * n * elem <= limit ? align(end) : 0;
+    reserve(space, stageAll > 0 ? stageAll + k * n * elem : end);
     const View = f64 ? Float64Array : Float32Array;
     if (!panelB) {
       const stored = new View(buffer(space), bOff, k * n + w);
       stored.set(b.subarray(0, k * n));
       stored.fill(0, k * n);
+    } else if (!transB && stageAll > 0 && pool !== null) {
+      packInParallel(kernels, f64, stageRows, n, b, stageAll, bOff, k);
     } else if (!transB) {
       const stage = new View(buffer(space), aOff, stageRows * n);
       const pack = f64 ? kernels.dpanel : kernels.spanel;
@@ -415,13 +470,22 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
       const rows = Math.min(rowsPerBlock, m - i0);
       const t = transA ? threadsT : space.shared ? threadsFor(rows * ldc * k) : 1;
       const into = new View(buffer(space), aOff, rows * k);
-      const chunkRows = transA ? 0 : chunkRowsFor(rows, t, bBytes);
+      const chunkRows = chunkRowsFor(rows, t, bBytes);
       if (chunkRows > 0 && pool !== null) {
-        runChunked(kernels, f64, chunkRows, [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff], (from, to) => into.set(a.subarray((i0 + from) * k, (i0 + to) * k), from * k));
-      } else {
-        into.set(a.subarray(i0 * k, (i0 + rows) * k));
-        run(kernels, f64, t, rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff);
+        // Each chunk's padding columns are squeezed out in the module, so one copy brings its rows back.
+        const copyOut = (ci: number): void => {
+          const r0 = ci * chunkRows, r = Math.min(chunkRows, rows - r0), at = cOff + r0 * ldc * elem;
+          if (ldc !== n) kernels.compact(r, ldc * elem, n * elem, at);
+          c.set(new View(buffer(space), at, r * n), (i0 + r0) * n);
+        };
+        const copyIn = (from: number, to: number): void => {
+          into.set(a.subarray((i0 + from) * k, (i0 + to) * k), from * k);
+        };
+        runChunked(kernels, f64, chunkRows, transA, [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff], copyIn, copyOut);
+        continue;
       }
+      into.set(a.subarray(i0 * k, (i0 + rows) * k));
+      run(kernels, f64, t, rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff);
       // C's padding columns are squeezed out in the module, so one copy brings the rows back.
       if (ldc !== n) kernels.compact(rows, ldc * elem, n * elem, cOff);
       c.set(new View(buffer(space), cOff, rows * n), i0 * n);

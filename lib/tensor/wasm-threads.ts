@@ -15,12 +15,18 @@ export interface WasmThreads {
    */
   start(f64: boolean, jobs: number[][]): () => string | null;
   /**
-   * Starts every worker on one product with A as stored (`job`, as above; every worker gets the same scratch,
-   * which A as stored never uses) cut into chunks of `chunkRows` rows, taken one at a time as they come ready:
-   * the caller copies A's rows in chunk by chunk and says so with ready(), so the workers compute while it copies,
-   * then takes chunks itself until none are left, and calls wait().
+   * Starts every worker on one product (`job`, as above; `scratch(slot)` gives worker `slot` its own scratch) cut
+   * into chunks of `chunkRows` rows, each taken by whichever thread is free once it is ready: the caller copies
+   * A in and says so with ready() (chunk by chunk for an A as stored, so the workers compute while it copies),
+   * takes chunks itself with claim(), and copies out each chunk's rows of C once done() says it is finished.
    */
-  startChunked(f64: boolean, job: number[], chunkRows: number): ChunkedRun;
+  startChunked(f64: boolean, job: number[], chunkRows: number, scratch: (slot: number) => number): ChunkedRun;
+  /**
+   * Starts every worker packing a B as stored into panels (dpanel/spanel), block by block as the caller copies
+   * the blocks in: block i of `rows` rows of n sits at stage + i * stageBytes and goes to b + i * rows * 32 of a
+   * B k deep. The caller says which blocks are in with ready(), packs blocks itself with claim(), and calls wait().
+   */
+  startPacking(f64: boolean, rows: number, n: number, stage: number, stageBytes: number, b: number, k: number): PackRun;
   close(): void;
 }
 
@@ -30,16 +36,30 @@ export interface ChunkedRun {
   ready(count: number): void;
   /** The next chunk nobody has taken yet (the caller computes it); at or past the chunk count when none is left. */
   claim(): number;
-  /** Waits for the workers: null when all finished, else why not (then some chunks may be missing). */
+  /** Marks a chunk the caller computed as finished. */
+  finish(chunk: number): void;
+  /** Whether the chunk is finished (by anyone). */
+  done(chunk: number): boolean;
+  /** Waits until the chunk is finished: false when a worker failed or stopped answering first. */
+  await(chunk: number): boolean;
+  /** Waits for the workers to leave the product: null when all did, else why not (unfinished chunks are the caller's). */
   wait(): string | null;
   /** After wait(): how many workers computed at least one chunk. */
   helpers(): number;
 }
 
+/** B's blocks being packed (see startPacking). */
+export type PackRun = Pick<ChunkedRun, "ready" | "claim" | "wait">;
+
+/** A chunked product has at most this many chunks (one completion flag each in the control block). */
+export const MAX_CHUNKS = 1024;
+
 // Control block, in Int32 slots: the job generation (bumped to start), how many workers finished it, whether one
 // failed; for a chunked job the next chunk to take, how many chunks are ready, and rows per chunk; then ARGS per
 // worker: [kind (0 none, 1 float64, 2 float32, 3 float64 chunked, 4 float32 chunked), m, panels, k, a, sai, sap, b,
-// sbp, sbj, c, ldc, scratch, and the chunks it took (written by the worker)].
+// sbp, sbj, c, ldc, scratch, and the chunks it took (written by the worker)], or for packing B [kind (5 float64,
+// 6 float32), rows per block, n, stage, stage bytes per block, b, k]; then MAX_CHUNKS completion flags
+// (a chunk is finished when its flag holds the job's generation, so they need no reset between jobs).
 const GEN = 0, DONE = 1, FAILED = 2, NEXT = 3, READY = 4, CHUNK = 5, HEADER = 8, ARGS = 14, TAKEN = 13;
 
 /** A worker that has not answered for this long is taken for dead (a share of a product takes milliseconds). */
@@ -57,6 +77,7 @@ let kernels = null;
 try { kernels = new WebAssembly.Instance(wasmModule, { env: { memory, abort } }).exports; } catch (e) {}
 const ctl = new Int32Array(control);
 const at = ${HEADER} + slot * ${ARGS};
+const flags = ${HEADER} + workerData.count * ${ARGS};
 let gen = 0;
 for (;;) {
   Atomics.wait(ctl, ${GEN}, gen);
@@ -64,7 +85,7 @@ for (;;) {
   try {
     const kind = ctl[at];
     if (kind !== 0 && kernels === null) Atomics.store(ctl, ${FAILED}, 1);
-    else if (kind >= 3) {
+    else if (kind === 3 || kind === 4) {
       // Chunks of a product's rows, taken one at a time once the caller says their rows of A are in place.
       const call = kind === 3 ? kernels.dgemm : kernels.sgemm;
       const elem = kind === 3 ? 8 : 4;
@@ -76,6 +97,16 @@ for (;;) {
         const i0 = ci * rows;
         call(Math.min(rows, m - i0), panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
         ctl[at + ${TAKEN}] = ++taken;
+        Atomics.store(ctl, flags + ci, gen);
+        Atomics.notify(ctl, flags + ci);
+      }
+    } else if (kind >= 5) {
+      // Blocks of a B as stored, packed into panels once the caller says they are in.
+      const pack = kind === 5 ? kernels.dpanel : kernels.spanel;
+      const [rows, n, stage, stageBytes, b, k] = ctl.subarray(at + 1, at + 7);
+      for (let bi = Atomics.add(ctl, ${NEXT}, 1); bi * rows < k; bi = Atomics.add(ctl, ${NEXT}, 1)) {
+        for (let r = Atomics.load(ctl, ${READY}); r <= bi; r = Atomics.load(ctl, ${READY})) Atomics.wait(ctl, ${READY}, r, 1000);
+        pack(Math.min(rows, k - bi * rows), n, stage + bi * stageBytes, b + bi * rows * 32, k);
       }
     } else if (kind !== 0) {
       const call = kind === 1 ? kernels.dgemm : kernels.sgemm;
@@ -92,13 +123,14 @@ for (;;) {
 
 /** Starts `count` workers on the kernels' module and memory, or says why workers cannot run here. */
 export function startWasmThreads(module: object, memory: WasmMemory, count: number): WasmThreads | string {
-  const control = new SharedArrayBuffer((HEADER + count * ARGS) * 4);
+  const flags = HEADER + count * ARGS;
+  const control = new SharedArrayBuffer((flags + MAX_CHUNKS) * 4);
   const ctl = new Int32Array(control);
   const workers: Worker[] = [];
   let broken: string | null = null;
   try {
     for (let slot = 0; slot < count; slot++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasmModule: module, memory, control, slot } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasmModule: module, memory, control, slot, count } });
       worker.unref(); // never keeps the process alive
       worker.on("error", (e: Error) => { broken = `a wasm worker thread failed: ${e.message}`; });
       worker.on("exit", () => { broken ??= "a wasm worker thread exited"; });
@@ -146,29 +178,69 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
       go();
       return waitAll;
     },
-    startChunked(f64, job, chunkRows) {
+    startChunked(f64, job, chunkRows, scratch) {
+      if (Math.ceil(job[0] / chunkRows) > MAX_CHUNKS) throw new Error(`wasm threads: more than ${MAX_CHUNKS} chunks`);
       for (let slot = 0; slot < count; slot++) {
         const at = HEADER + slot * ARGS;
         ctl[at] = f64 ? 3 : 4;
         for (let i = 0; i < TAKEN - 1; i++) ctl[at + 1 + i] = job[i];
+        ctl[at + TAKEN - 1] = scratch(slot);
         ctl[at + TAKEN] = 0;
       }
       ctl[NEXT] = 0;
       ctl[READY] = 0;
       ctl[CHUNK] = chunkRows;
       go();
+      const gen = Atomics.load(ctl, GEN);
       return {
         ready(chunks) {
           Atomics.store(ctl, READY, chunks);
           Atomics.notify(ctl, READY);
         },
         claim: () => Atomics.add(ctl, NEXT, 1),
+        finish: (chunk) => void Atomics.store(ctl, flags + chunk, gen),
+        done: (chunk) => Atomics.load(ctl, flags + chunk) === gen,
+        await(chunk) {
+          let since = Date.now();
+          let moved = Atomics.load(ctl, NEXT) + Atomics.load(ctl, DONE);
+          for (let v = Atomics.load(ctl, flags + chunk); v !== gen; v = Atomics.load(ctl, flags + chunk)) {
+            if (broken !== null) return false;
+            // Every worker has left the product (one failed): nobody will finish it unless one just did.
+            if (Atomics.load(ctl, DONE) === count) return Atomics.load(ctl, flags + chunk) === gen;
+            Atomics.wait(ctl, flags + chunk, v, 100);
+            // Any chunk finished or taken counts as progress.
+            const now = Atomics.load(ctl, NEXT) + Atomics.load(ctl, DONE);
+            if (now !== moved) {
+              moved = now;
+              since = Date.now();
+            } else if (Date.now() - since > STALL_MS) return false;
+          }
+          return true;
+        },
         wait: waitAll,
         helpers() {
           let n = 0;
           for (let slot = 0; slot < count; slot++) if (Atomics.load(ctl, HEADER + slot * ARGS + TAKEN) > 0) n++;
           return n;
         },
+      };
+    },
+    startPacking(f64, rows, n, stage, stageBytes, b, k) {
+      for (let slot = 0; slot < count; slot++) {
+        const at = HEADER + slot * ARGS;
+        ctl[at] = f64 ? 5 : 6;
+        [rows, n, stage, stageBytes, b, k].forEach((v, i) => (ctl[at + 1 + i] = v));
+      }
+      ctl[NEXT] = 0;
+      ctl[READY] = 0;
+      go();
+      return {
+        ready(blocks) {
+          Atomics.store(ctl, READY, blocks);
+          Atomics.notify(ctl, READY);
+        },
+        claim: () => Atomics.add(ctl, NEXT, 1),
+        wait: waitAll,
       };
     },
     close() {
