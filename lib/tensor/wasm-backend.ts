@@ -30,10 +30,10 @@ import { MAX_CHUNKS, startWasmThreads, type WasmThreads } from "./wasm-threads";
  */
 
 /**
- * Module memory cap (it never shrinks): an untransposed A is fed in row blocks that fit; products that cannot
- * fit (a transposed A or a packed B over the cap) run on the TypeScript kernel. It is the shared memory's
- * declared maximum (256 MiB, set by `npm run build:wasm`), so the cap can be lowered but a threaded module never
- * grows past it.
+ * Cap of each module memory (the private and the shared one; memories never shrink): an untransposed A is fed in
+ * row blocks that fit; products that cannot fit (a transposed A or a packed B over the cap) run on the TypeScript
+ * kernel. It is the shared memory's declared maximum (256 MiB, set by `npm run build:wasm`), so the cap can be
+ * lowered but a threaded module never grows past it.
  */
 export const WASM_MAX_BYTES = WASM_SHARED_MAX_PAGES * 65536;
 

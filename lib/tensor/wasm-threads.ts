@@ -62,6 +62,13 @@ export const MAX_CHUNKS = 1024;
 // (a chunk is finished when its flag holds the job's generation, so they need no reset between jobs).
 const GEN = 0, DONE = 1, FAILED = 2, NEXT = 3, READY = 4, CHUNK = 5, HEADER = 8, ARGS = 14, TAKEN = 13;
 
+/**
+ * Waits first spin this many reads of the control block (about 130 us here) before sleeping: handing a job to a
+ * sleeping worker and back took 64-121 us (futex wake-ups), 2 when it was still spinning; a 500 x 3073 @
+ * 3073 x 10 product went from 1.75 to 1.63 ms (float64) and 1.22 to 1.08 (float32).
+ */
+const SPINS = 20_000;
+
 /** A worker that has not answered for this long is taken for dead (a share of a product takes milliseconds). */
 const STALL_MS = 60_000;
 
@@ -80,6 +87,9 @@ const at = ${HEADER} + slot * ${ARGS};
 const flags = ${HEADER} + workerData.count * ${ARGS};
 let gen = 0;
 for (;;) {
+  // Spin a little before sleeping: the next job often follows at once (B packed, then the product), and waking
+  // a sleeping thread takes tens of microseconds.
+  for (let i = 0; i < ${SPINS} && Atomics.load(ctl, ${GEN}) === gen; i++);
   Atomics.wait(ctl, ${GEN}, gen);
   gen = Atomics.load(ctl, ${GEN});
   try {
@@ -93,7 +103,7 @@ for (;;) {
       const rows = ctl[${CHUNK}];
       let taken = 0;
       for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci * rows < m; ci = Atomics.add(ctl, ${NEXT}, 1)) {
-        for (let r = Atomics.load(ctl, ${READY}); r <= ci; r = Atomics.load(ctl, ${READY})) Atomics.wait(ctl, ${READY}, r, 1000);
+        for (let r = Atomics.load(ctl, ${READY}), i = 0; r <= ci; r = Atomics.load(ctl, ${READY}), i++) if (i > ${SPINS}) Atomics.wait(ctl, ${READY}, r, 1000);
         const i0 = ci * rows;
         call(Math.min(rows, m - i0), panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
         ctl[at + ${TAKEN}] = ++taken;
@@ -105,7 +115,7 @@ for (;;) {
       const pack = kind === 5 ? kernels.dpanel : kernels.spanel;
       const [rows, n, stage, stageBytes, b, k] = ctl.subarray(at + 1, at + 7);
       for (let bi = Atomics.add(ctl, ${NEXT}, 1); bi * rows < k; bi = Atomics.add(ctl, ${NEXT}, 1)) {
-        for (let r = Atomics.load(ctl, ${READY}); r <= bi; r = Atomics.load(ctl, ${READY})) Atomics.wait(ctl, ${READY}, r, 1000);
+        for (let r = Atomics.load(ctl, ${READY}), i = 0; r <= bi; r = Atomics.load(ctl, ${READY}), i++) if (i > ${SPINS}) Atomics.wait(ctl, ${READY}, r, 1000);
         pack(Math.min(rows, k - bi * rows), n, stage + bi * stageBytes, b + bi * rows * 32, k);
       }
     } else if (kind !== 0) {
@@ -145,6 +155,7 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
   const waitAll = (): string | null => {
     if (broken !== null) return broken;
     let done = Atomics.load(ctl, DONE);
+    for (let i = 0; i < SPINS && done < count; i++) done = Atomics.load(ctl, DONE);
     let since = Date.now();
     while (done < count) {
       Atomics.wait(ctl, DONE, done, 1000);
@@ -203,6 +214,7 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
         await(chunk) {
           let since = Date.now();
           let moved = Atomics.load(ctl, NEXT) + Atomics.load(ctl, DONE);
+          for (let i = 0; i < SPINS && Atomics.load(ctl, flags + chunk) !== gen; i++);
           for (let v = Atomics.load(ctl, flags + chunk); v !== gen; v = Atomics.load(ctl, flags + chunk)) {
             if (broken !== null) return false;
             // Every worker has left the product (one failed): nobody will finish it unless one just did.
