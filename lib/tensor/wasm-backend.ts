@@ -259,6 +259,13 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
 
   const scratchBytes = privateSpace.kernels.GEMM_SCRATCH_BYTES.value;
 
+  /** A worker failed or stopped answering: close the pool and stay on one thread from now on, saying why. */
+  const dropThreads = (reason: string): void => {
+    singleThreadReason = reason;
+    pool?.close();
+    pool = null;
+  };
+
   /**
    * One block's product on this thread and, when it is big enough, the worker threads (`t` of them in all, as
    * threadsFor said); share j gets the scratch at sOff + j * scratchBytes.
@@ -291,9 +298,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const failure = wait();
     if (failure !== null) {
       // A worker that failed or stopped answering: finish its share here and stay on one thread from now on.
-      singleThreadReason = failure;
-      pool.close();
-      pool = null;
+      dropThreads(failure);
       for (const job of others) call(...(job as Parameters<typeof call>));
     } else {
       workerShares += others.length;
@@ -340,9 +345,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     if (failure !== null || out < chunks) {
       // A worker failed or stopped answering: finish every chunk it left here (the same bits; a chunk finished
       // twice gets the same values) and stay on one thread from now on.
-      singleThreadReason = failure ?? "a wasm worker thread stopped answering";
-      threads.close();
-      pool = null;
+      dropThreads(failure ?? "a wasm worker thread stopped answering");
       for (; out < chunks; out++) {
         if (!started.done(out)) compute(out);
         copyOut(out);
@@ -375,9 +378,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const failure = started.wait();
     if (failure !== null) {
       // Which blocks a failed worker packed is unknown: pack them all here (the same panels).
-      singleThreadReason = failure;
-      threads.close();
-      pool = null;
+      dropThreads(failure);
       for (let bi = 0; bi < blocks; bi++) pack(bi);
     }
   };
@@ -416,7 +417,8 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     // region and packed from there by the module (packStored in gemm.ts). Otherwise B as stored is read in place
     // (rows of n elements, and zeroed slack for the last partial panel's read past the end).
     // Threads need the shared memory; a product on one thread copies faster into the private one.
-    const space = sharedSpace !== null && threadsFor(m * ldc * k) > 1 ? sharedSpace : privateSpace;
+    const threads = threadsFor(m * ldc * k);
+    const space = sharedSpace !== null && threads > 1 ? sharedSpace : privateSpace;
     const { kernels } = space;
     const limit = cap(space);
     const stageRows = Math.min(k, Math.max(1, Math.floor(STAGE_BYTES / (n * elem))));
@@ -425,7 +427,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     const bBytes = panelB ? panels * k * 32 : (k * n + w) * elem;
     const [sbp, sbj] = panelB ? [32, k * 32] : [n * elem, 32];
     const rowBytes = (k + ldc) * elem;
-    const threadsT = transA && space.shared ? threadsFor(m * ldc * k) : 1;
+    const threadsT = transA ? threads : 1;
     const scratch = transA ? threadsT * scratchBytes : 0;
     const rowsPerBlock = transA ? m : Math.min(m, Math.floor((limit - bBytes - 48) / rowBytes));
     if (rowsPerBlock < 1 || bBytes + 48 + rowsPerBlock * rowBytes + scratch > limit) {
@@ -441,7 +443,7 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
     // A threaded product stages all of a B as stored (after everything else), so the workers pack blocks while
     // this thread copies the next ones in.
     const end = Math.max(sOff + scratch, aOff + staged);
-    const stageAll = panelB && !transB && space.shared && threadsFor(m * ldc * k) > 1 && align(end) + k * n * elem <= limit ? align(end) : 0;
+    const stageAll = panelB && !transB && space.shared && align(end) + k * n * elem <= limit ? align(end) : 0;
     reserve(space, stageAll > 0 ? stageAll + k * n * elem : end);
     const View = f64 ? Float64Array : Float32Array;
     if (!panelB) {

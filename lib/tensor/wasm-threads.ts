@@ -86,6 +86,10 @@ const ctl = new Int32Array(control);
 const at = ${HEADER} + slot * ${ARGS};
 const flags = ${HEADER} + workerData.count * ${ARGS};
 let gen = 0;
+/** Waits (spinning first) until the caller has said item i of a chunked or packing job is in. */
+const awaitReady = (i) => {
+  for (let r = Atomics.load(ctl, ${READY}), n = 0; r <= i; r = Atomics.load(ctl, ${READY}), n++) if (n > ${SPINS}) Atomics.wait(ctl, ${READY}, r, 1000);
+};
 for (;;) {
   // Spin a little before sleeping: the next job often follows at once (B packed, then the product), and waking
   // a sleeping thread takes tens of microseconds.
@@ -103,7 +107,7 @@ for (;;) {
       const rows = ctl[${CHUNK}];
       let taken = 0;
       for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci * rows < m; ci = Atomics.add(ctl, ${NEXT}, 1)) {
-        for (let r = Atomics.load(ctl, ${READY}), i = 0; r <= ci; r = Atomics.load(ctl, ${READY}), i++) if (i > ${SPINS}) Atomics.wait(ctl, ${READY}, r, 1000);
+        awaitReady(ci);
         const i0 = ci * rows;
         call(Math.min(rows, m - i0), panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
         ctl[at + ${TAKEN}] = ++taken;
@@ -115,7 +119,7 @@ for (;;) {
       const pack = kind === 5 ? kernels.dpanel : kernels.spanel;
       const [rows, n, stage, stageBytes, b, k] = ctl.subarray(at + 1, at + 7);
       for (let bi = Atomics.add(ctl, ${NEXT}, 1); bi * rows < k; bi = Atomics.add(ctl, ${NEXT}, 1)) {
-        for (let r = Atomics.load(ctl, ${READY}), i = 0; r <= bi; r = Atomics.load(ctl, ${READY}), i++) if (i > ${SPINS}) Atomics.wait(ctl, ${READY}, r, 1000);
+        awaitReady(bi);
         pack(Math.min(rows, k - bi * rows), n, stage + bi * stageBytes, b + bi * rows * 32, k);
       }
     } else if (kind !== 0) {
@@ -175,6 +179,12 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
   };
+  // A chunked or packing job: the caller says how many items are in, and takes items as the workers do.
+  const ready = (items: number): void => {
+    Atomics.store(ctl, READY, items);
+    Atomics.notify(ctl, READY);
+  };
+  const claim = (): number => Atomics.add(ctl, NEXT, 1);
 
   return {
     size: count,
@@ -204,11 +214,8 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
       go();
       const gen = Atomics.load(ctl, GEN);
       return {
-        ready(chunks) {
-          Atomics.store(ctl, READY, chunks);
-          Atomics.notify(ctl, READY);
-        },
-        claim: () => Atomics.add(ctl, NEXT, 1),
+        ready,
+        claim,
         finish: (chunk) => void Atomics.store(ctl, flags + chunk, gen),
         done: (chunk) => Atomics.load(ctl, flags + chunk) === gen,
         await(chunk) {
@@ -246,14 +253,7 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
       ctl[NEXT] = 0;
       ctl[READY] = 0;
       go();
-      return {
-        ready(blocks) {
-          Atomics.store(ctl, READY, blocks);
-          Atomics.notify(ctl, READY);
-        },
-        claim: () => Atomics.add(ctl, NEXT, 1),
-        wait: waitAll,
-      };
+      return { ready, claim, wait: waitAll };
     },
     close() {
       if (closed) return;
