@@ -201,9 +201,11 @@ describe("wasm backend", () => {
   // Shapes that take the threaded paths (each over 8M multiply-adds). Products are cut into chunks of rows that
   // the threads take as they come free (an A as stored copied in chunk by chunk, C copied out chunk by chunk):
   // small chunks where packed B is small (203 rows: 28-row chunks and a ragged 7-row last one; 64 rows: 8-row
-  // chunks), one chunk per thread where B is big (40 x 300), 64-row chunks for a tall A (520 rows: a ragged 8-row
-  // last one). Few rows (9) split the panels instead, one share handed to each thread.
-  const THREADED: Array<[number, number, number]> = [[203, 37, 1201], [64, 100, 1301], [9, 301, 3003], [40, 300, 1000], [520, 20, 900]];
+  // chunks), one chunk per thread where B is big (40 x 300), after a 16-row starter chunk for the worker where a
+  // thread's share of A is as big as B (float64 200 x 1500 @ 1500 x 100: rows 0-16, 16-108, 108-200), 64-row
+  // chunks for a tall A (520 rows: a ragged 8-row last one). Few rows (9) split the panels instead, one share
+  // handed to each thread.
+  const THREADED: Array<[number, number, number]> = [[203, 37, 1201], [64, 100, 1301], [9, 301, 3003], [40, 300, 1000], [200, 100, 1500], [520, 20, 900]];
   /** THREADED products per dtype whose shares are handed out whole (the 9-row one, both transposes). */
   const STATIC_SHARES = 2;
 
@@ -271,7 +273,7 @@ describe("wasm backend", () => {
 
   it("finishes a product on the calling thread when a worker's kernel fails mid-product, with one thread's bits", () => {
     // A preload (inherited by worker threads) makes the workers' kernel throw on one call size: the 64-row chunks
-    // of a 1000-row product, or the 54-row blocks of a 3000 x 300 B being packed. The product must still come out
+    // of a 1000-row product, a worker's 16-row starter chunk, or the 54-row blocks of a 3000 x 300 B being packed. The product must still come out
     // whole and right, and the backend must stay on one thread afterwards and say why.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-fail-"));
     try {
@@ -307,7 +309,7 @@ describe("wasm backend", () => {
       ].join("\n"));
       const bundle = path.join(dir, "bundle.cjs");
       esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
-      for (const [fail, [m, n, k]] of [["dgemm:64", [1000, 37, 1200]], ["dpanel:54", [40, 300, 3000]]] as const) {
+      for (const [fail, [m, n, k]] of [["dgemm:64", [1000, 37, 1200]], ["dgemm:16", [200, 100, 1500]], ["dpanel:54", [40, 300, 3000]]] as const) {
         const env = { ...process.env, WASM_FAIL: fail, SHAPE: `${m},${n},${k}` };
         const r = spawnSync(process.execPath, ["--require", hook, bundle], { encoding: "utf8", env, timeout: 60_000, maxBuffer: 64 << 20 });
         expect(r.status, `${fail}: ${r.stderr} ${r.error ?? ""}`).toBe(0);

@@ -183,21 +183,50 @@ function workersForbidden(): string | null {
 }
 
 /**
- * Rows per chunk when a threaded product's A as stored is copied in and taken chunk by chunk: this thread copies
- * the chunks in order and the workers start as soon as the first is in (0: too few rows, split them evenly
- * after one copy). Each chunk's kernel call reads all of packed B once, so small chunks (about four per thread,
- * at most the kernel's 64-row MC block; the copy overlaps best) only where B stays in cache (under
- * CACHED_B_BYTES) or A is tall; otherwise one chunk per thread. Measured here (2 threads, ms, float64 / float32):
- * 200 x 3073 @ 3073 x 100, B 2.5 / 1.3 MB: 64-row chunks 3.9-4.3 / 2.1, halves 3.8 / 2.0;
+ * Where a threaded product's chunks of rows start (the last entry is `rows`), each chunk taken by whichever
+ * thread is free once its rows of A are in; null when there are too few rows (split them evenly after one copy).
+ * For an A as stored this thread copies the chunks in, in order, and the workers start as soon as the first is
+ * in. Each chunk's kernel call reads all of packed B once, so:
+ * - small chunks (about four per thread, at most the kernel's 64-row MC block; the copy overlaps best) where B
+ *   stays in cache (under CACHED_B_BYTES) or A is tall;
+ * - otherwise one chunk per thread, after a short first chunk per worker (STARTER_ROWS) where a thread's share
+ *   of A is about as big as B or bigger (STARTER_MIN_SHARE): then the workers start after a few rows' copy
+ *   rather than a whole share's, which outweighs their one more pass over B.
+ * `aRowBytes` is 0 for a transposed A (copied whole before any chunk starts, so no starter chunks).
+ * Measured here (2 threads, ms, float64 / float32):
+ * 200 x 3073 @ 3073 x 100, B 2.5 / 1.3 MB: 64-row chunks 3.9-4.3 / 2.1, halves 3.9 / 1.97, 16 + 92 + 92 rows
+ * 3.6 / 1.88; 300 rows (float64) 5.37 against 5.05 with a starter; 160 rows 3.06 against 3.11;
  * 500 x 3073 @ 3073 x 10, B 0.3 MB: 1.7 / 1.1 against 2.1 / 1.3; 4000 rows: 69 / 35 against 75 / 39;
- * 200 x 3072 @ 3072 x 500, B 12 / 6 MB: 20.7 / 10.5 against 19.1 / 8.5.
+ * 200 x 3072 @ 3072 x 500, B 12 / 6 MB: 20.7 / 10.5 against 19.1 / 8.5 for halves, 20.0 / 9.8 with a starter.
  */
-function chunkRowsFor(rows: number, threads: number, packedBBytes: number): number {
-  if (threads < 2 || rows < 16 * threads) return 0;
-  const atLeast = Math.ceil(rows / MAX_CHUNKS / 4) * 4;
-  if (packedBBytes <= CACHED_B_BYTES || rows >= 512) return Math.max(atLeast, Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4));
-  return Math.ceil(rows / threads / 4) * 4;
+function chunkStartsFor(rows: number, threads: number, packedBBytes: number, aRowBytes: number): number[] | null {
+  if (threads < 2 || rows < 16 * threads) return null;
+  const evenly = (per: number): number[] => {
+    const starts: number[] = [];
+    for (let r = 0; r < rows; r += per) starts.push(r);
+    starts.push(rows);
+    return starts;
+  };
+  if (packedBBytes <= CACHED_B_BYTES || rows >= 512) {
+    const atLeast = Math.ceil(rows / MAX_CHUNKS / 4) * 4;
+    return evenly(Math.max(atLeast, Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4)));
+  }
+  const share = Math.ceil(rows / threads / 4) * 4;
+  if (share * aRowBytes < STARTER_MIN_SHARE * packedBBytes) return evenly(share);
+  // One starter per worker (rows >= 16 * threads leaves at least 16 rows after them), then one chunk per thread.
+  const starts: number[] = [];
+  for (let w = 0; w < threads - 1; w++) starts.push(w * STARTER_ROWS);
+  const from = (threads - 1) * STARTER_ROWS;
+  const each = Math.ceil((rows - from) / threads / 4) * 4;
+  for (let r = from; r < rows; r += each) starts.push(r);
+  starts.push(rows);
+  return starts;
 }
+
+/** A worker's first chunk where it gets one (12-20 rows measured alike). */
+const STARTER_ROWS = 16;
+/** Starter chunks only where a thread's share of A is at least this fraction of packed B's bytes. */
+const STARTER_MIN_SHARE = 0.9;
 
 /** Packed B up to this size stays in a core's L2 (1-2 MB on current x86-64 servers) between chunks. */
 const CACHED_B_BYTES = 1 << 20;
@@ -306,31 +335,31 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
   };
 
   /**
-   * A product's block of `rows` rows on `pool`'s threads and this one, in chunks of `chunkRows` rows taken by
-   * whichever thread is free once ready. For an A as stored this thread copies A in chunk by chunk
+   * A product's block of `rows` rows on `pool`'s threads and this one, in chunks of rows (chunk i is rows
+   * [starts[i], starts[i + 1]), as chunkStartsFor cuts them) taken by whichever thread is free once ready. For an A as stored this thread copies A in chunk by chunk
    * (`copyIn(fromRow, toRow)`) while the workers start on the first chunks (the copy into shared memory was 9 of
    * 40 ms of a 4000 x 3073 float32 product, the workers idle all along); a transposed A is copied in whole first.
    * Then it takes chunks too, and copies out each finished chunk's rows of C (`copyOut(chunk)`) in order while
    * the others still compute (C's copy was 2.4 of `X.T @ dh`'s 21 ms, float64).
    */
-  const runChunked = (kernels: Kernels, f64: boolean, chunkRows: number, transA: boolean, job: number[], copyIn: (from: number, to: number) => void, copyOut: (chunk: number) => void): void => {
+  const runChunked = (kernels: Kernels, f64: boolean, starts: readonly number[], transA: boolean, job: number[], copyIn: (from: number, to: number) => void, copyOut: (chunk: number) => void): void => {
     const call = f64 ? kernels.dgemm : kernels.sgemm;
     const elem = f64 ? 8 : 4;
     const [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff] = job;
-    const chunks = Math.ceil(rows / chunkRows);
+    const chunks = starts.length - 1;
     const compute = (ci: number): void => {
-      const i0 = ci * chunkRows;
-      call(Math.min(chunkRows, rows - i0), panels, k, aOff + i0 * sai * elem, sai, sap, bOff, sbp, sbj, cOff + i0 * ldc * elem, ldc, sOff);
+      const i0 = starts[ci];
+      call(starts[ci + 1] - i0, panels, k, aOff + i0 * sai * elem, sai, sap, bOff, sbp, sbj, cOff + i0 * ldc * elem, ldc, sOff);
     };
     const threads = pool as WasmThreads;
     // Worker `slot` packs a transposed A's blocks in its own scratch, after this thread's (an A as stored needs none).
-    const started = threads.startChunked(f64, job, chunkRows, (slot) => (transA ? sOff + (slot + 1) * scratchBytes : sOff));
+    const started = threads.startChunked(f64, job, starts, (slot) => (transA ? sOff + (slot + 1) * scratchBytes : sOff));
     if (transA) {
       copyIn(0, rows);
       started.ready(chunks);
     } else {
       for (let ci = 0; ci < chunks; ci++) {
-        copyIn(ci * chunkRows, Math.min(rows, (ci + 1) * chunkRows));
+        copyIn(starts[ci], starts[ci + 1]);
         started.ready(ci + 1);
       }
     }
@@ -472,18 +501,18 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
       const rows = Math.min(rowsPerBlock, m - i0);
       const t = transA ? threadsT : space.shared ? threadsFor(rows * ldc * k) : 1;
       const into = new View(buffer(space), aOff, rows * k);
-      const chunkRows = chunkRowsFor(rows, t, bBytes);
-      if (chunkRows > 0 && pool !== null) {
+      const starts = chunkStartsFor(rows, t, bBytes, transA ? 0 : k * elem);
+      if (starts !== null && pool !== null) {
         // Each chunk's padding columns are squeezed out in the module, so one copy brings its rows back.
         const copyOut = (ci: number): void => {
-          const r0 = ci * chunkRows, r = Math.min(chunkRows, rows - r0), at = cOff + r0 * ldc * elem;
+          const r0 = starts[ci], r = starts[ci + 1] - r0, at = cOff + r0 * ldc * elem;
           if (ldc !== n) kernels.compact(r, ldc * elem, n * elem, at);
           c.set(new View(buffer(space), at, r * n), (i0 + r0) * n);
         };
         const copyIn = (from: number, to: number): void => {
           into.set(a.subarray((i0 + from) * k, (i0 + to) * k), from * k);
         };
-        runChunked(kernels, f64, chunkRows, transA, [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff], copyIn, copyOut);
+        runChunked(kernels, f64, starts, transA, [rows, panels, k, aOff, sai, sap, bOff, sbp, sbj, cOff, ldc, sOff], copyIn, copyOut);
         continue;
       }
       into.set(a.subarray(i0 * k, (i0 + rows) * k));

@@ -16,11 +16,11 @@ export interface WasmThreads {
   start(f64: boolean, jobs: number[][]): () => string | null;
   /**
    * Starts every worker on one product (`job`, as above; `scratch(slot)` gives worker `slot` its own scratch) cut
-   * into chunks of `chunkRows` rows, each taken by whichever thread is free once it is ready: the caller copies
+   * into chunks of rows (chunk i is rows [starts[i], starts[i + 1])), each taken by whichever thread is free once it is ready: the caller copies
    * A in and says so with ready() (chunk by chunk for an A as stored, so the workers compute while it copies),
    * takes chunks itself with claim(), and copies out each chunk's rows of C once done() says it is finished.
    */
-  startChunked(f64: boolean, job: number[], chunkRows: number, scratch: (slot: number) => number): ChunkedRun;
+  startChunked(f64: boolean, job: number[], starts: readonly number[], scratch: (slot: number) => number): ChunkedRun;
   /**
    * Starts every worker packing a B as stored into panels (dpanel/spanel), block by block as the caller copies
    * the blocks in: block i of `rows` rows of n sits at stage + i * stageBytes and goes to b + i * rows * 32 of a
@@ -55,11 +55,12 @@ export type PackRun = Pick<ChunkedRun, "ready" | "claim" | "wait">;
 export const MAX_CHUNKS = 1024;
 
 // Control block, in Int32 slots: the job generation (bumped to start), how many workers finished it, whether one
-// failed; for a chunked job the next chunk to take, how many chunks are ready, and rows per chunk; then ARGS per
+// failed; for a chunked job the next chunk to take, how many chunks are ready, and how many chunks; then ARGS per
 // worker: [kind (0 none, 1 float64, 2 float32, 3 float64 chunked, 4 float32 chunked), m, panels, k, a, sai, sap, b,
 // sbp, sbj, c, ldc, scratch, and the chunks it took (written by the worker)], or for packing B [kind (5 float64,
 // 6 float32), rows per block, n, stage, stage bytes per block, b, k]; then MAX_CHUNKS completion flags
-// (a chunk is finished when its flag holds the job's generation, so they need no reset between jobs).
+// (a chunk is finished when its flag holds the job's generation, so they need no reset between jobs), then a
+// chunked job's MAX_CHUNKS + 1 chunk starts (rows).
 const GEN = 0, DONE = 1, FAILED = 2, NEXT = 3, READY = 4, CHUNK = 5, HEADER = 8, ARGS = 14, TAKEN = 13;
 
 /**
@@ -85,6 +86,7 @@ try { kernels = new WebAssembly.Instance(wasmModule, { env: { memory, abort } })
 const ctl = new Int32Array(control);
 const at = ${HEADER} + slot * ${ARGS};
 const flags = ${HEADER} + workerData.count * ${ARGS};
+const starts = flags + ${MAX_CHUNKS};
 let gen = 0;
 /** Waits (spinning first) until the caller has said item i of a chunked or packing job is in. */
 const awaitReady = (i) => {
@@ -104,12 +106,12 @@ for (;;) {
       const call = kind === 3 ? kernels.dgemm : kernels.sgemm;
       const elem = kind === 3 ? 8 : 4;
       const [m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc, scratch] = ctl.subarray(at + 1, at + ${TAKEN});
-      const rows = ctl[${CHUNK}];
+      const chunks = ctl[${CHUNK}];
       let taken = 0;
-      for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci * rows < m; ci = Atomics.add(ctl, ${NEXT}, 1)) {
+      for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci < chunks; ci = Atomics.add(ctl, ${NEXT}, 1)) {
         awaitReady(ci);
-        const i0 = ci * rows;
-        call(Math.min(rows, m - i0), panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
+        const i0 = ctl[starts + ci];
+        call(ctl[starts + ci + 1] - i0, panels, k, a + i0 * sai * elem, sai, sap, b, sbp, sbj, c + i0 * ldc * elem, ldc, scratch);
         ctl[at + ${TAKEN}] = ++taken;
         Atomics.store(ctl, flags + ci, gen);
         Atomics.notify(ctl, flags + ci);
@@ -138,7 +140,7 @@ for (;;) {
 /** Starts `count` workers on the kernels' module and memory, or says why workers cannot run here. */
 export function startWasmThreads(module: object, memory: WasmMemory, count: number): WasmThreads | string {
   const flags = HEADER + count * ARGS;
-  const control = new SharedArrayBuffer((flags + MAX_CHUNKS) * 4);
+  const control = new SharedArrayBuffer((flags + 2 * MAX_CHUNKS + 1) * 4);
   const ctl = new Int32Array(control);
   const workers: Worker[] = [];
   let broken: string | null = null;
@@ -199,8 +201,11 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
       go();
       return waitAll;
     },
-    startChunked(f64, job, chunkRows, scratch) {
-      if (Math.ceil(job[0] / chunkRows) > MAX_CHUNKS) throw new Error(`wasm threads: more than ${MAX_CHUNKS} chunks`);
+    startChunked(f64, job, starts, scratch) {
+      const chunks = starts.length - 1;
+      if (chunks > MAX_CHUNKS) throw new Error(`wasm threads: more than ${MAX_CHUNKS} chunks`);
+      if (starts[0] !== 0 || starts[chunks] !== job[0] || starts.some((r, i) => i > 0 && r <= starts[i - 1])) throw new Error(`wasm threads: chunk starts ${starts.join(",")} do not cut ${job[0]} rows`);
+      ctl.set(starts, flags + MAX_CHUNKS);
       for (let slot = 0; slot < count; slot++) {
         const at = HEADER + slot * ARGS;
         ctl[at] = f64 ? 3 : 4;
@@ -210,7 +215,7 @@ export function startWasmThreads(module: object, memory: WasmMemory, count: numb
       }
       ctl[NEXT] = 0;
       ctl[READY] = 0;
-      ctl[CHUNK] = chunkRows;
+      ctl[CHUNK] = chunks;
       go();
       const gen = Atomics.load(ctl, GEN);
       return {
