@@ -273,8 +273,9 @@ describe("wasm backend", () => {
 
   it("finishes a product on the calling thread when a worker's kernel fails mid-product, with one thread's bits", () => {
     // A preload (inherited by worker threads) makes the workers' kernel throw on one call size: the 64-row chunks
-    // of a 1000-row product, a worker's 16-row starter chunk, or the 54-row blocks of a 3000 x 300 B being packed. The product must still come out
-    // whole and right, and the backend must stay on one thread afterwards and say why.
+    // of a 1000-row product, a worker's 16-row starter chunk, or the 54-row blocks of a 3000 x 300 B being packed.
+    // The product must still come out whole and right, and the backend must stay on one thread afterwards and
+    // say why.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasm-fail-"));
     try {
       const hook = path.join(dir, "hook.cjs");

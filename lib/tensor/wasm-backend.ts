@@ -201,26 +201,22 @@ function workersForbidden(): string | null {
  */
 function chunkStartsFor(rows: number, threads: number, packedBBytes: number, aRowBytes: number): number[] | null {
   if (threads < 2 || rows < 16 * threads) return null;
-  const evenly = (per: number): number[] => {
-    const starts: number[] = [];
-    for (let r = 0; r < rows; r += per) starts.push(r);
+  // Rows [from, rows) in chunks of `per`, after `starts` (the chunks before `from`).
+  const cut = (from: number, per: number, starts: number[] = []): number[] => {
+    for (let r = from; r < rows; r += per) starts.push(r);
     starts.push(rows);
     return starts;
   };
   if (packedBBytes <= CACHED_B_BYTES || rows >= 512) {
     const atLeast = Math.ceil(rows / MAX_CHUNKS / 4) * 4;
-    return evenly(Math.max(atLeast, Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4)));
+    return cut(0, Math.max(atLeast, Math.min(64, Math.ceil(rows / (4 * threads) / 4) * 4)));
   }
   const share = Math.ceil(rows / threads / 4) * 4;
-  if (share * aRowBytes < STARTER_MIN_SHARE * packedBBytes) return evenly(share);
+  if (share * aRowBytes < STARTER_MIN_SHARE * packedBBytes) return cut(0, share);
   // One starter per worker (rows >= 16 * threads leaves at least 16 rows after them), then one chunk per thread.
-  const starts: number[] = [];
-  for (let w = 0; w < threads - 1; w++) starts.push(w * STARTER_ROWS);
   const from = (threads - 1) * STARTER_ROWS;
-  const each = Math.ceil((rows - from) / threads / 4) * 4;
-  for (let r = from; r < rows; r += each) starts.push(r);
-  starts.push(rows);
-  return starts;
+  const starters = Array.from({ length: threads - 1 }, (_, w) => w * STARTER_ROWS);
+  return cut(from, Math.ceil((rows - from) / threads / 4) * 4, starters);
 }
 
 /** A worker's first chunk where it gets one (12-20 rows measured alike). */
@@ -336,9 +332,10 @@ function load(want: WasmKernel, allowThreads: boolean): WasmLoadResult {
 
   /**
    * A product's block of `rows` rows on `pool`'s threads and this one, in chunks of rows (chunk i is rows
-   * [starts[i], starts[i + 1]), as chunkStartsFor cuts them) taken by whichever thread is free once ready. For an A as stored this thread copies A in chunk by chunk
-   * (`copyIn(fromRow, toRow)`) while the workers start on the first chunks (the copy into shared memory was 9 of
-   * 40 ms of a 4000 x 3073 float32 product, the workers idle all along); a transposed A is copied in whole first.
+   * [starts[i], starts[i + 1]), as chunkStartsFor cuts them) taken by whichever thread is free once ready. For
+   * an A as stored this thread copies A in chunk by chunk (`copyIn(fromRow, toRow)`) while the workers start on
+   * the first chunks (the copy into shared memory was 9 of 40 ms of a 4000 x 3073 float32 product, the workers
+   * idle all along); a transposed A is copied in whole first.
    * Then it takes chunks too, and copies out each finished chunk's rows of C (`copyOut(chunk)`) in order while
    * the others still compute (C's copy was 2.4 of `X.T @ dh`'s 21 ms, float64).
    */

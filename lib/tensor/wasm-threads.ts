@@ -16,9 +16,10 @@ export interface WasmThreads {
   start(f64: boolean, jobs: number[][]): () => string | null;
   /**
    * Starts every worker on one product (`job`, as above; `scratch(slot)` gives worker `slot` its own scratch) cut
-   * into chunks of rows (chunk i is rows [starts[i], starts[i + 1])), each taken by whichever thread is free once it is ready: the caller copies
-   * A in and says so with ready() (chunk by chunk for an A as stored, so the workers compute while it copies),
-   * takes chunks itself with claim(), and copies out each chunk's rows of C once done() says it is finished.
+   * into chunks of rows (chunk i is rows [starts[i], starts[i + 1])), each taken by whichever thread is free
+   * once it is ready: the caller copies A in and says so with ready() (chunk by chunk for an A as stored, so the
+   * workers compute while it copies), takes chunks itself with claim(), and copies out each chunk's rows of C
+   * once done() says it is finished.
    */
   startChunked(f64: boolean, job: number[], starts: readonly number[], scratch: (slot: number) => number): ChunkedRun;
   /**
@@ -105,7 +106,7 @@ for (;;) {
       // Chunks of a product's rows, taken one at a time once the caller says their rows of A are in place.
       const call = kind === 3 ? kernels.dgemm : kernels.sgemm;
       const elem = kind === 3 ? 8 : 4;
-      const [m, panels, k, a, sai, sap, b, sbp, sbj, c, ldc, scratch] = ctl.subarray(at + 1, at + ${TAKEN});
+      const [, panels, k, a, sai, sap, b, sbp, sbj, c, ldc, scratch] = ctl.subarray(at + 1, at + ${TAKEN});
       const chunks = ctl[${CHUNK}];
       let taken = 0;
       for (let ci = Atomics.add(ctl, ${NEXT}, 1); ci < chunks; ci = Atomics.add(ctl, ${NEXT}, 1)) {
